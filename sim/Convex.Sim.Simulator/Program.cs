@@ -1,0 +1,6 @@
+namespace Convex.Sim.Simulator;
+
+internal static class Program
+{
+    private static int Main(string[] args) => SimulatorCli.Run(args, Console.Out);
+}

@@ -1,0 +1,1 @@
+namespace Convex.Sim.Runtime.Production;

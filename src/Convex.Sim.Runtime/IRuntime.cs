@@ -1,0 +1,30 @@
+using Convex.Sim.Core;
+
+namespace Convex.Sim.Runtime;
+
+/// <summary>
+/// The one seam through which everything below the composition roots reaches time, randomness
+/// and concurrency. Production: system clock, thread pool. Simulation: a virtual clock and a
+/// seeded single-threaded scheduler. Passed explicitly through constructors; never ambient.
+/// </summary>
+public interface IRuntime
+{
+    /// <summary>The clock. Timers created from it must never fire inline in the simulator.</summary>
+    TimeProvider Time { get; }
+
+    /// <summary>The seeded random stream of this node.</summary>
+    IRandom Random { get; }
+
+    /// <summary>Fault-injection switch points; always off in production.</summary>
+    Buggify Buggify { get; }
+
+    /// <summary>
+    /// Starts <paramref name="work"/> concurrently with the caller (a thread-pool item in
+    /// production; a ready-queue item on the simulator thread in simulation). The returned task
+    /// completes when the work does.
+    /// </summary>
+    Task Spawn(string name, Func<CancellationToken, Task> work, CancellationToken cancellationToken);
+
+    /// <summary>Unix time in nanoseconds from <see cref="Time"/>.</summary>
+    long UnixNanoseconds => (Time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
+}

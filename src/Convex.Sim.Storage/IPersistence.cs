@@ -1,0 +1,116 @@
+using Convex.Sim.Core;
+using Convex.Sim.Core.Ids;
+using Convex.Sim.Core.Values;
+
+namespace Convex.Sim.Storage;
+
+/// <summary>
+/// The storage contract the database needs: an append-only, multi-version log of documents and
+/// index entries keyed by commit timestamp. Kept SQL-friendly (rows of scalars and byte keys) so
+/// that SQLite, Postgres and MySQL implement it with plain tables.
+///
+/// Invariants every implementation must keep (checked by the conformance suite):
+/// <list type="bullet">
+/// <item>A <see cref="WriteAsync"/> call is atomic and durable: when it completes, every record
+///   in it survives a crash; if it throws, the caller must treat the outcome as unknown and
+///   recover (reopen) before writing again. After recovery either all or none of it is there.</item>
+/// <item>Commit timestamps strictly increase across calls and within a call.</item>
+/// <item>Reads at timestamp T see exactly the latest version with ts ≤ T of each document and
+///   index key; a tombstone hides the key.</item>
+/// </list>
+/// Implementations are not thread-safe: the database serialises writes through its committer and
+/// may issue reads concurrently only where an implementation says so.
+/// </summary>
+public interface IPersistence : IAsyncDisposable
+{
+    /// <summary>Opens (creating if needed) and returns the highest durable commit timestamp,
+    /// or <see cref="Timestamp.Zero"/> when empty. Must be called once, before anything else.</summary>
+    ValueTask<Timestamp> RecoverAsync(CancellationToken cancellationToken);
+
+    /// <summary>Writes a group of commits atomically with one durability barrier (group commit).</summary>
+    ValueTask WriteAsync(IReadOnlyList<CommitRecord> commits, CancellationToken cancellationToken);
+
+    /// <summary>The latest version of <paramref name="id"/> with ts ≤ <paramref name="at"/>,
+    /// or null if none exists or the latest is a deletion.</summary>
+    ValueTask<StoredDocument?> GetAsync(DocumentId id, Timestamp at, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> live index rows of <paramref name="index"/> inside
+    /// <paramref name="range"/>, as of <paramref name="at"/>, in key order (or reverse), each joined
+    /// with the document version it points to. Callers page by narrowing the range.
+    /// </summary>
+    ValueTask<IReadOnlyList<IndexRow>> ScanAsync(
+        IndexId index, KeyRange range, Timestamp at, ScanOrder order, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Every commit with ts in (after, upTo], in timestamp order (rebuilds the write log,
+    /// feeds the durability checker).</summary>
+    IAsyncEnumerable<CommitRecord> LoadCommitsAsync(Timestamp after, Timestamp upTo, CancellationToken cancellationToken);
+}
+
+public enum ScanOrder
+{
+    Ascending = 1,
+    Descending = 2,
+}
+
+/// <summary>One committed document version (Value null means the document was deleted).</summary>
+public sealed record DocumentWrite(DocumentId Id, ConvexObject? Value);
+
+/// <summary>One index change: <see cref="Id"/> null deletes the key (a tombstone).</summary>
+public sealed record IndexWrite(IndexId Index, byte[] Key, DocumentId? Id);
+
+/// <summary>Everything one transaction wrote, stamped with its commit timestamp.</summary>
+public sealed record CommitRecord(Timestamp Ts, IReadOnlyList<DocumentWrite> Documents, IReadOnlyList<IndexWrite> Indexes);
+
+/// <summary>A document version as stored.</summary>
+public sealed record StoredDocument(DocumentId Id, Timestamp Ts, ConvexObject Value);
+
+/// <summary>A live index entry and the document it points to.</summary>
+public sealed record IndexRow(byte[] Key, StoredDocument Document);
+
+/// <summary>
+/// A half-open byte-key interval [Start, End) in unsigned lexicographic (memcmp) order.
+/// <see cref="End"/> null means unbounded above. Index keys are produced by the order-preserving
+/// key codec, so byte order is value order.
+/// </summary>
+public sealed record KeyRange(byte[] Start, byte[]? End)
+{
+    public static readonly KeyRange All = new([], null);
+
+    public bool Contains(ReadOnlySpan<byte> key) =>
+        key.SequenceCompareTo(Start) >= 0 && (End is null || key.SequenceCompareTo(End) < 0);
+
+    public bool IsEmpty => End is not null && Start.AsSpan().SequenceCompareTo(End) >= 0;
+
+    /// <summary>The range of keys that start with <paramref name="prefix"/>.</summary>
+    public static KeyRange Prefix(byte[] prefix) => new(prefix, KeySuccessor.PrefixEnd(prefix));
+}
+
+/// <summary>Helpers for byte-key boundaries.</summary>
+public static class KeySuccessor
+{
+    /// <summary>The smallest key greater than every key with this prefix, or null if none
+    /// (the prefix is all 0xFF).</summary>
+    public static byte[]? PrefixEnd(ReadOnlySpan<byte> prefix)
+    {
+        var end = prefix.ToArray();
+        for (var i = end.Length - 1; i >= 0; i--)
+        {
+            if (end[i] != 0xFF)
+            {
+                end[i]++;
+                return end[..(i + 1)];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The smallest key strictly greater than <paramref name="key"/>: key ‖ 0x00.</summary>
+    public static byte[] Immediate(ReadOnlySpan<byte> key)
+    {
+        var next = new byte[key.Length + 1];
+        key.CopyTo(next);
+        return next;
+    }
+}
