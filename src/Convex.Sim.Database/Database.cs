@@ -1,0 +1,289 @@
+using Convex.Sim.Core;
+using Convex.Sim.Core.Ids;
+using Convex.Sim.Core.Values;
+using Convex.Sim.Database.Catalog;
+using Convex.Sim.Database.Commit;
+using Convex.Sim.Database.Errors;
+using Convex.Sim.Database.Indexing;
+using Convex.Sim.Database.Log;
+using Convex.Sim.Database.Reads;
+using Convex.Sim.Database.Transactions;
+using Convex.Sim.Runtime;
+using Convex.Sim.Storage;
+
+namespace Convex.Sim.Database;
+
+/// <summary>
+/// The transactional document database: snapshot reads, OCC-validated commits through one
+/// <see cref="Committer"/>, and a <see cref="WriteLog"/> of recent commits. Everything it knows is
+/// in persistence: <see cref="OpenAsync"/> recovers the latest timestamp and the catalog from it.
+///
+/// Concurrency: callers may run transactions concurrently. Persistence access is serialised by an
+/// async lock (implementations are single-threaded); the published state (latest timestamp,
+/// catalog, write log) changes only under <c>_state</c> and only after a commit is durable, so a
+/// reader never sees an unacknowledged write.
+/// </summary>
+public sealed class Database
+{
+    private readonly IPersistence _persistence;
+    private readonly SemaphoreSlim _io = new(1, 1);
+    private readonly Lock _state = new();
+    private readonly WriteLog _writeLog;
+    private readonly Committer _committer;
+    private TableCatalog _catalog;
+    private Timestamp _latestTs;
+    private Exception? _failure;
+
+    private Database(IRuntime runtime, IPersistence persistence, DatabaseOptions options, Timestamp recovered, TableCatalog catalog)
+    {
+        Runtime = runtime;
+        Options = options.Validate();
+        _persistence = persistence;
+        _latestTs = recovered;
+        _catalog = catalog;
+        _writeLog = new WriteLog(recovered, options.WriteLogCommitsMax);
+        _committer = new Committer(this, runtime);
+    }
+
+    public IRuntime Runtime { get; }
+
+    public DatabaseOptions Options { get; }
+
+    /// <summary>The newest durable, published commit timestamp.</summary>
+    public Timestamp LatestTs
+    {
+        get
+        {
+            lock (_state)
+            {
+                return _latestTs;
+            }
+        }
+    }
+
+    public TableCatalog Catalog
+    {
+        get
+        {
+            lock (_state)
+            {
+                return _catalog;
+            }
+        }
+    }
+
+    public bool IsAvailable => Volatile.Read(ref _failure) is null;
+
+    /// <summary>Recovers from persistence: the latest timestamp, then the catalog as of it.</summary>
+    public static async Task<Database> OpenAsync(
+        IRuntime runtime, IPersistence persistence, DatabaseOptions options, CancellationToken cancellationToken)
+    {
+        var recovered = await persistence.RecoverAsync(cancellationToken);
+        var catalog = TableCatalog.Bootstrap;
+        foreach (var table in new[] { SystemTables.Tables, SystemTables.Indexes })
+        {
+            await foreach (var doc in ScanAllAsync(persistence, table.ByCreationTime, recovered, cancellationToken))
+            {
+                catalog = catalog.Apply(doc.Id, doc.Value);
+            }
+        }
+
+        return new Database(runtime, persistence, options, recovered, catalog);
+    }
+
+    /// <summary>C#: TLA+ <c>Begin</c>. A read-write transaction at the latest timestamp.</summary>
+    public Transaction BeginTransaction() => Begin(TransactionKind.ReadWrite, null);
+
+    /// <summary>A read-only transaction at <paramref name="at"/> (default: the latest timestamp).</summary>
+    public Transaction BeginReadOnly(Timestamp? at = null) => Begin(TransactionKind.ReadOnly, at);
+
+    /// <summary>
+    /// Commits a transaction and returns its commit timestamp (a read-only or write-free transaction
+    /// returns its snapshot). Throws <see cref="OccConflictException"/> on conflict.
+    /// </summary>
+    public async Task<Timestamp> CommitAsync(Transaction transaction, CancellationToken cancellationToken)
+    {
+        transaction.MarkFinished();
+        if (transaction.WriteCount == 0)
+        {
+            return transaction.SnapshotTs;
+        }
+
+        var prepared = PreparedCommit.From(transaction);
+        return prepared.Documents.Count == 0
+            ? transaction.SnapshotTs
+            : await _committer.CommitAsync(prepared, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> in a read-write transaction and commits it, re-executing the whole
+    /// body on a fresh snapshot after an OCC conflict, with jittered exponential backoff, up to
+    /// <see cref="DatabaseOptions.MutationAttemptsMax"/> attempts.
+    /// </summary>
+    public async Task<MutationResult<T>> RunMutationAsync<T>(
+        Func<Transaction, CancellationToken, Task<T>> body, CancellationToken cancellationToken)
+    {
+        var backoff = Options.RetryBackoffInitial;
+        for (var attempt = 1; ; attempt++)
+        {
+            var transaction = BeginTransaction();
+            try
+            {
+                var value = await body(transaction, cancellationToken);
+                var ts = await CommitAsync(transaction, cancellationToken);
+                return new MutationResult<T>(value, ts, attempt);
+            }
+            catch (OccConflictException) when (attempt < Options.MutationAttemptsMax)
+            {
+                var jittered = TimeSpan.FromTicks((long)Runtime.Random.NextBelow((ulong)backoff.Ticks + 1));
+                await Task.Delay(jittered, Runtime.Time, cancellationToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, Options.RetryBackoffMax.Ticks));
+            }
+        }
+    }
+
+    /// <summary>Creates a declared index on a table (creating the table if needed) and backfills it.</summary>
+    public async Task<IndexInfo> CreateIndexAsync(
+        string tableName, string indexName, IReadOnlyList<FieldPath> fields, CancellationToken cancellationToken)
+    {
+        Identifiers.ValidateTableName(tableName);
+        Identifiers.ValidateIndexName(indexName);
+        var result = await RunMutationAsync(async (tx, ct) =>
+        {
+            var index = await tx.CreateIndexAsync(tableName, indexName, fields, ct);
+            await IndexBackfill.WriteEntriesAsync(tx, index, ct);
+            return index;
+        }, cancellationToken);
+        return result.Value;
+    }
+
+    /// <summary>Whether a commit in (after, upTo] wrote inside <paramref name="readSet"/>.</summary>
+    public bool ChangedBetween(ReadSet readSet, Timestamp after, Timestamp upTo)
+    {
+        lock (_state)
+        {
+            return _writeLog.ChangedBetween(readSet, after, upTo);
+        }
+    }
+
+    internal async ValueTask<StoredDocument?> GetAsync(DocumentId id, Timestamp at, CancellationToken cancellationToken)
+    {
+        ThrowIfUnavailable();
+        await _io.WaitAsync(cancellationToken);
+        try
+        {
+            return await _persistence.GetAsync(id, at, cancellationToken);
+        }
+        finally
+        {
+            _io.Release();
+        }
+    }
+
+    internal async ValueTask<IReadOnlyList<IndexRow>> ScanAsync(
+        IndexId index, KeyRange range, Timestamp at, ScanOrder order, int limit, CancellationToken cancellationToken)
+    {
+        ThrowIfUnavailable();
+        await _io.WaitAsync(cancellationToken);
+        try
+        {
+            return await _persistence.ScanAsync(index, range, at, order, limit, cancellationToken);
+        }
+        finally
+        {
+            _io.Release();
+        }
+    }
+
+    internal async ValueTask WriteAsync(IReadOnlyList<CommitRecord> commits, CancellationToken cancellationToken)
+    {
+        await _io.WaitAsync(cancellationToken);
+        try
+        {
+            await _persistence.WriteAsync(commits, cancellationToken);
+        }
+        finally
+        {
+            _io.Release();
+        }
+    }
+
+    /// <summary>The first commit after the snapshot that conflicts with the read set, or null.
+    /// A snapshot older than the write log's retention cannot be validated and counts as a conflict.</summary>
+    internal Timestamp? FirstConflict(PreparedCommit commit)
+    {
+        lock (_state)
+        {
+            if (commit.SnapshotTs < _writeLog.RetentionStart)
+            {
+                return _writeLog.RetentionStart;
+            }
+
+            return _writeLog.FirstConflict(commit.ReadSet, commit.SnapshotTs, _latestTs)?.Ts;
+        }
+    }
+
+    internal void Publish(WriteLogEntry entry, PreparedCommit commit)
+    {
+        lock (_state)
+        {
+            Invariant.Assert(entry.Ts > _latestTs);
+            _writeLog.Append(entry);
+            _catalog = commit.ApplyTo(_catalog);
+            _latestTs = entry.Ts;
+        }
+    }
+
+    internal void MarkUnavailable(Exception failure) => Interlocked.CompareExchange(ref _failure, failure, null);
+
+    internal void ThrowIfUnavailable()
+    {
+        if (Volatile.Read(ref _failure) is { } failure)
+        {
+            throw new DatabaseUnavailableException(
+                $"The database stopped after a persistence failure and must be reopened: {failure.Message}");
+        }
+    }
+
+    private Transaction Begin(TransactionKind kind, Timestamp? at)
+    {
+        ThrowIfUnavailable();
+        lock (_state)
+        {
+            var ts = at ?? _latestTs;
+            if (ts > _latestTs)
+            {
+                throw new DatabaseUsageException("FutureTimestamp", $"Timestamp {ts} is in the future.");
+            }
+
+            // The catalog only grows, so the latest catalog is correct for any snapshot whose reads
+            // of tables created later find no documents at that snapshot.
+            return new Transaction(this, ts, _catalog, kind);
+        }
+    }
+
+    private static async IAsyncEnumerable<StoredDocument> ScanAllAsync(
+        IPersistence persistence, IndexId index, Timestamp at,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var range = KeyRange.All;
+        while (true)
+        {
+            var rows = await persistence.ScanAsync(index, range, at, ScanOrder.Ascending, 256, cancellationToken);
+            foreach (var row in rows)
+            {
+                yield return row.Document;
+            }
+
+            if (rows.Count < 256)
+            {
+                yield break;
+            }
+
+            range = new KeyRange(KeySuccessor.Immediate(rows[^1].Key), null);
+        }
+    }
+}
+
+/// <summary>The outcome of <see cref="Database.RunMutationAsync{T}"/>.</summary>
+public sealed record MutationResult<T>(T Value, Timestamp CommitTs, int Attempts);

@@ -1,0 +1,51 @@
+using Convex.Sim.Core;
+
+namespace Convex.Sim.Database;
+
+/// <summary>
+/// Knobs of the database. Defaults are the official backend's limits (convex-compat §7.15).
+/// <see cref="Randomize"/> derives simulation values from a seed, FoundationDB-knob style: limits
+/// stay at their official values (they are semantics), while retry and retention knobs vary.
+/// </summary>
+public sealed record DatabaseOptions
+{
+    public int WritesPerTransactionMax { get; init; } = 16_000;
+    public int RowsReadPerTransactionMax { get; init; } = 32_000;
+    public long BytesReadPerTransactionMax { get; init; } = 16L << 20;
+    public long BytesWrittenPerTransactionMax { get; init; } = 16L << 20;
+    public int ReadSetRangesMax { get; init; } = 4_096;
+
+    /// <summary>Attempts of a mutation in total, the first included (official: 1 + 4 retries).</summary>
+    public int MutationAttemptsMax { get; init; } = 5;
+    public TimeSpan RetryBackoffInitial { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan RetryBackoffMax { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many recent commits the write log keeps for OCC validation and subscriptions.</summary>
+    public int WriteLogCommitsMax { get; init; } = 100_000;
+
+    /// <summary>Rows fetched from persistence per page of an index scan.</summary>
+    public int ScanPageRows { get; init; } = 128;
+
+    public static DatabaseOptions Default { get; } = new();
+
+    public DatabaseOptions Validate()
+    {
+        Invariant.Assert(WritesPerTransactionMax > 0);
+        Invariant.Assert(RowsReadPerTransactionMax > 0);
+        Invariant.Assert(ReadSetRangesMax > 0);
+        Invariant.Assert(MutationAttemptsMax >= 1);
+        Invariant.Assert(RetryBackoffInitial >= TimeSpan.Zero && RetryBackoffMax >= RetryBackoffInitial);
+        Invariant.Assert(WriteLogCommitsMax >= 16);
+        Invariant.Assert(ScanPageRows >= 1);
+        return this;
+    }
+
+    public DatabaseOptions Randomize(IRandom random) => (this with
+    {
+        MutationAttemptsMax = random.NextInt(1, 8),
+        RetryBackoffInitial = TimeSpan.FromMilliseconds(random.NextInt(0, 200)),
+        RetryBackoffMax = TimeSpan.FromMilliseconds(random.NextInt(200, 3000)),
+        WriteLogCommitsMax = random.Chance(1, 4) ? random.NextInt(16, 64) : 100_000,
+        ScanPageRows = random.Chance(1, 3) ? random.NextInt(1, 4) : 128,
+    }).Validate();
+}
