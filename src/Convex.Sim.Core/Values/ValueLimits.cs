@@ -3,8 +3,9 @@ using System.Globalization;
 namespace Convex.Sim.Core.Values;
 
 /// <summary>
-/// Convex's limits on values and documents (convex-compat §2.3, §2.6, §7.15), with messages that say
-/// what is wrong, where, and the limit.
+/// Convex's limits on values and documents (convex-compat §2.3, §2.6, §7.15). Messages follow the
+/// official backend's wording, plus where in the value the problem is.
+/// Nesting is counted as the backend does: scalars 0, a container 1 + the nesting of its deepest child.
 /// </summary>
 public static class ValueLimits
 {
@@ -16,40 +17,47 @@ public static class ValueLimits
     public const long ValueSizeMax = 1L << 25;
     public const long DocumentSizeMax = 1L << 20;
 
-    /// <summary>Checks depth, array length, field count, field names and total size.</summary>
+    /// <summary>Checks nesting, array length, field count, field names, Unicode and total size (32 MiB).</summary>
     public static void Validate(ConvexValue value)
     {
-        CheckShape(value, "", 1, DepthMax);
-        CheckSize(value, ValueSizeMax, "Value");
+        CheckShape(value, new ValuePath(), 1);
+        CheckSize(ValueSize.Of(value), ValueSizeMax);
     }
 
-    /// <summary>Checks a stored document: value rules, top-level field rules, nesting 16, 1 MiB.</summary>
+    /// <summary>
+    /// Checks a stored document (including its system fields): the value rules, top-level field
+    /// names (no '_' prefix except <c>_id</c> and <c>_creationTime</c>), nesting 16, and 1 MiB.
+    /// </summary>
     public static void ValidateDocument(ConvexObject document)
     {
+        var nesting = CheckShape(document, new ValuePath(), 1);
         foreach (var name in document.Fields.Keys)
         {
             if (name.StartsWith('_') && name is not ("_id" or "_creationTime"))
             {
                 throw new InvalidValueException(
-                    $"Field '{name}' starts with an underscore, which is only allowed for system fields (_id, _creationTime).");
+                    $"Field '{name}' starts with an underscore, which is only allowed for system fields like '_id'");
             }
         }
 
-        CheckShape(document, "", 1, DocumentDepthMax);
-        CheckSize(document, DocumentSizeMax, "Value");
-    }
-
-    public static void ValidateFieldName(string name, string path)
-    {
-        if (name.Length > FieldNameLengthMax)
+        if (nesting > DocumentDepthMax)
         {
             throw new InvalidValueException(
-                $"Field name at {ConvexJson.Where(path)} is too long ({name.Length} > maximum {FieldNameLengthMax} characters).");
+                $"Document is too nested (nested {nesting} levels deep > maximum nesting {DocumentDepthMax})");
         }
 
+        CheckSize(ValueSize.Of(document), DocumentSizeMax);
+    }
+
+    /// <summary>Object field names: not starting with '$', non-control ASCII, at most 1024 characters.</summary>
+    public static void ValidateFieldName(string name, string path) => CheckFieldName(name, path);
+
+    internal static void CheckFieldName(string name, object where)
+    {
         if (name.StartsWith('$'))
         {
-            throw new InvalidValueException($"Field name {name} at {ConvexJson.Where(path)} starts with a '$', which is reserved.");
+            throw new InvalidValueException(
+                $"Field name {name} starts with '$', which is reserved (at {Describe(where)}).");
         }
 
         foreach (var c in name)
@@ -57,69 +65,142 @@ public static class ValueLimits
             if (c < 0x20 || c > 0x7E)
             {
                 throw new InvalidValueException(
-                    $"Field name at {ConvexJson.Where(path)} has a character that is not printable ASCII (U+{(int)c:X4}).");
+                    $"Field name {Printable(name)} has invalid character {Printable(c)}: Field names can only " +
+                    $"contain non-control ASCII characters (at {Describe(where)}).");
             }
         }
-    }
 
-    private static void CheckShape(ConvexValue value, string path, int depth, int depthMax)
-    {
-        if (depth > depthMax)
+        if (name.Length > FieldNameLengthMax)
         {
             throw new InvalidValueException(
-                $"Value is too nested (depth > maximum {depthMax}) at {ConvexJson.Where(path)}.");
-        }
-
-        switch (value)
-        {
-            case ConvexString s when !ConvexJson.IsWellFormed(s.Value):
-                throw new InvalidValueException($"String at {ConvexJson.Where(path)} is not valid Unicode (lone surrogate).");
-            case ConvexArray array:
-                if (array.Items.Length > ArrayLengthMax)
-                {
-                    throw new InvalidValueException(
-                        $"Array at {ConvexJson.Where(path)} has {array.Items.Length} elements (maximum {ArrayLengthMax}).");
-                }
-
-                for (var i = 0; i < array.Items.Length; i++)
-                {
-                    CheckShape(array.Items[i], $"{path}[{i}]", depth + 1, depthMax);
-                }
-
-                break;
-            case ConvexObject obj:
-                if (obj.Fields.Count > ObjectFieldsMax)
-                {
-                    throw new InvalidValueException(
-                        $"Object at {ConvexJson.Where(path)} has {obj.Fields.Count} fields (maximum {ObjectFieldsMax}).");
-                }
-
-                foreach (var (name, field) in obj.Fields)
-                {
-                    var fieldPath = path.Length == 0 ? name : $"{path}.{name}";
-                    ValidateFieldName(name, fieldPath);
-                    CheckShape(field, fieldPath, depth + 1, depthMax);
-                }
-
-                break;
+                $"Field name is too long ({name.Length} > maximum {FieldNameLengthMax}) (at {Describe(where)}).");
         }
     }
 
-    private static void CheckSize(ConvexValue value, long max, string what)
+    internal static void CheckArrayLength(int length, ValuePath path)
     {
-        var size = ValueSize.Of(value);
+        if (length > ArrayLengthMax)
+        {
+            throw new InvalidValueException(
+                $"Array length is too long ({length} > maximum length {ArrayLengthMax}) (at {path.Describe()}).");
+        }
+    }
+
+    internal static void CheckFieldCount(int count, ValuePath path)
+    {
+        if (count > ObjectFieldsMax)
+        {
+            throw new InvalidValueException(
+                $"Object has too many fields ({count} > maximum number {ObjectFieldsMax}) (at {path.Describe()}).");
+        }
+    }
+
+    /// <summary><paramref name="depth"/> is the nesting level of a container, 1 for the outermost.</summary>
+    internal static void CheckDepth(int depth, ValuePath path)
+    {
+        if (depth > DepthMax)
+        {
+            throw new InvalidValueException(
+                $"Value is too nested (nested {depth} levels deep > maximum nesting {DepthMax}) (at {path.Describe()}).");
+        }
+    }
+
+    internal static void CheckString(string value, ValuePath path)
+    {
+        if (!ConvexJson.IsWellFormed(value))
+        {
+            throw new InvalidValueException(
+                $"String at {path.Describe()} is not valid Unicode: it contains a lone surrogate.");
+        }
+    }
+
+    internal static void CheckSize(long size, long max)
+    {
         if (size > max)
         {
-            throw new InvalidValueException(
-                $"{what} is too large ({Mib(size)} MiB > maximum size {Mib(max)} MiB).");
+            throw new InvalidValueException($"Value is too large ({FormatSize(size)} > maximum size {FormatSize(max)})");
         }
     }
 
-    private static string Mib(long bytes)
+    /// <summary>Binary size the way the backend's humansize formatting prints it: "1 MiB", "1.10 MiB", "17 B".</summary>
+    public static string FormatSize(long bytes)
     {
-        var mib = bytes / (double)(1 << 20);
-        return mib == Math.Floor(mib)
-            ? mib.ToString("0", CultureInfo.InvariantCulture)
-            : mib.ToString("0.00", CultureInfo.InvariantCulture);
+        Invariant.Assert(bytes >= 0);
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        var unit = 0;
+        var scaled = (double)bytes;
+        while (scaled >= 1024 && unit + 1 < units.Length)
+        {
+            scaled /= 1024;
+            unit++;
+        }
+
+        var number = scaled == Math.Floor(scaled)
+            ? scaled.ToString("0", CultureInfo.InvariantCulture)
+            : scaled.ToString("0.00", CultureInfo.InvariantCulture);
+        return $"{number} {units[unit]}";
+    }
+
+    /// <summary>Walks the value checking every rule but size; returns its nesting.</summary>
+    private static int CheckShape(ConvexValue value, ValuePath path, int depth)
+    {
+        switch (value)
+        {
+            case ConvexString s:
+                CheckString(s.Value, path);
+                return 0;
+            case ConvexArray array:
+                CheckDepth(depth, path);
+                CheckArrayLength(array.Items.Length, path);
+                var arrayNesting = 0;
+                for (var i = 0; i < array.Items.Length; i++)
+                {
+                    path.PushIndex(i);
+                    arrayNesting = Math.Max(arrayNesting, CheckShape(array.Items[i], path, depth + 1));
+                    path.Pop();
+                }
+
+                return arrayNesting + 1;
+            case ConvexObject obj:
+                CheckDepth(depth, path);
+                CheckFieldCount(obj.Fields.Count, path);
+                var objectNesting = 0;
+                foreach (var (name, field) in obj.Fields)
+                {
+                    path.PushField(name);
+                    CheckFieldName(name, path);
+                    objectNesting = Math.Max(objectNesting, CheckShape(field, path, depth + 1));
+                    path.Pop();
+                }
+
+                return objectNesting + 1;
+            default:
+                return 0;
+        }
+    }
+
+    private static string Describe(object where) => where switch
+    {
+        ValuePath path => path.Describe(),
+        string { Length: 0 } => "the top level",
+        string text => $"path `{text}`",
+        _ => Invariant.Unreachable<string>("a location is a ValuePath or a string"),
+    };
+
+    /// <summary>Rust's debug form of a char, as the official message prints it ('\u{1}', 'é').</summary>
+    private static string Printable(char c) =>
+        c < 0x20 || c == 0x7F ? $"'\\u{{{(int)c:x}}}'" : $"'{c}'";
+
+    private static string Printable(string name)
+    {
+        foreach (var c in name)
+        {
+            if (c < 0x20 || c == 0x7F)
+            {
+                return $"\"{string.Concat(name.Select(ch => ch < 0x20 || ch == 0x7F ? $"\\u{{{(int)ch:x}}}" : $"{ch}"))}\"";
+            }
+        }
+
+        return name;
     }
 }

@@ -1,1 +1,0 @@
-namespace Convex.Sim.Runtime.Production;
