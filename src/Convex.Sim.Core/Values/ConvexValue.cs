@@ -104,7 +104,8 @@ public sealed class ConvexArray(ImmutableArray<ConvexValue> items) : ConvexValue
 /// <summary>An object; fields are kept sorted by name (ordinal), as the official backend stores them.</summary>
 public sealed class ConvexObject(ImmutableSortedDictionary<string, ConvexValue> fields) : ConvexValue
 {
-    public static readonly ConvexObject Empty = new(ImmutableSortedDictionary.Create<string, ConvexValue>(StringComparer.Ordinal));
+    public static readonly ConvexObject Empty =
+        new(ImmutableSortedDictionary.Create<string, ConvexValue>(StringComparer.Ordinal));
 
     public ImmutableSortedDictionary<string, ConvexValue> Fields { get; } =
         fields.KeyComparer == StringComparer.Ordinal ? fields : fields.WithComparers(StringComparer.Ordinal);

@@ -65,11 +65,12 @@ public sealed class ConvexValueComparer : IComparer<ConvexValue?>, IEqualityComp
 
     public bool Equals(ConvexValue? x, ConvexValue? y) => Compare(x, y) == 0;
 
+    /// <summary>A deterministic hash (the same in every process, unlike <see cref="HashCode"/>).</summary>
     public int GetHashCode(ConvexValue? obj)
     {
-        var hash = new HashCode();
+        var hash = new StableHash();
         Hash(ref hash, obj);
-        return hash.ToHashCode();
+        return hash.ToInt32();
     }
 
     /// <summary>IEEE-754 totalOrder: map the bits to a signed integer whose order is the float order.</summary>
@@ -119,6 +120,10 @@ public sealed class ConvexValueComparer : IComparer<ConvexValue?>, IEqualityComp
         return a.Items.Length.CompareTo(b.Items.Length);
     }
 
+    /// <summary>
+    /// Pairwise over the fields in name order. Fields are stored in ordinal (UTF-16) order, which equals
+    /// UTF-8 order for valid field names (printable ASCII), so walking both in storage order is exact.
+    /// </summary>
     private int CompareObjects(ConvexObject a, ConvexObject b)
     {
         using var ea = a.Fields.GetEnumerator();
@@ -146,7 +151,7 @@ public sealed class ConvexValueComparer : IComparer<ConvexValue?>, IEqualityComp
         }
     }
 
-    private static void Hash(ref HashCode hash, ConvexValue? value)
+    private static void Hash(ref StableHash hash, ConvexValue? value)
     {
         if (value is null)
         {
@@ -154,30 +159,29 @@ public sealed class ConvexValueComparer : IComparer<ConvexValue?>, IEqualityComp
             return;
         }
 
-        hash.Add((int)value.Kind);
+        hash.Add((ulong)value.Kind);
         switch (value)
         {
+            case ConvexNull:
+                break;
             case ConvexInt64 i:
-                hash.Add(i.Value);
+                hash.Add((ulong)i.Value);
                 break;
             case ConvexFloat64 f:
-                hash.Add(BitConverter.DoubleToInt64Bits(f.Value));
+                // Equal floats have equal bits: the total order tells every NaN, and -0 from +0, apart.
+                hash.Add((ulong)BitConverter.DoubleToInt64Bits(f.Value));
                 break;
             case ConvexBoolean b:
-                hash.Add(b.Value);
+                hash.Add(b.Value ? 1UL : 0UL);
                 break;
             case ConvexString s:
-                hash.Add(s.Value.Length);
-                foreach (var c in s.Value)
-                {
-                    hash.Add(c);
-                }
-
+                hash.Add(s.Value.AsSpan());
                 break;
             case ConvexBytes bytes:
-                hash.AddBytes(bytes.Value.Span);
+                hash.Add(bytes.Value.Span);
                 break;
             case ConvexArray array:
+                hash.Add((ulong)array.Items.Length);
                 foreach (var item in array.Items)
                 {
                     Hash(ref hash, item);
@@ -185,13 +189,62 @@ public sealed class ConvexValueComparer : IComparer<ConvexValue?>, IEqualityComp
 
                 break;
             case ConvexObject obj:
+                hash.Add((ulong)obj.Fields.Count);
                 foreach (var (name, field) in obj.Fields)
                 {
-                    Hash(ref hash, new ConvexString(name));
+                    hash.Add(name.AsSpan());
                     Hash(ref hash, field);
                 }
 
                 break;
+            default:
+                Invariant.Unreachable("unknown value kind");
+                break;
         }
+    }
+}
+
+/// <summary>
+/// A deterministic 64-bit hash accumulator (xxHash-style rounds). <see cref="HashCode"/> is seeded
+/// randomly per process, which would make hash-dependent behaviour differ between simulation runs.
+/// </summary>
+internal struct StableHash
+{
+    private const ulong Prime1 = 0x9E3779B185EBCA87UL;
+    private const ulong Prime2 = 0xC2B2AE3D27D4EB4FUL;
+    private ulong _state;
+
+    public StableHash() => _state = 0x27D4EB2F165667C5UL;
+
+    public void Add(ulong value) =>
+        _state = System.Numerics.BitOperations.RotateLeft(_state ^ (value * Prime2), 31) * Prime1;
+
+    public void Add(ReadOnlySpan<char> text) => Add(System.Runtime.InteropServices.MemoryMarshal.AsBytes(text));
+
+    public void Add(ReadOnlySpan<byte> bytes)
+    {
+        Add((ulong)bytes.Length);
+        while (bytes.Length >= 8)
+        {
+            Add(System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes));
+            bytes = bytes[8..];
+        }
+
+        ulong tail = 0;
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            tail |= (ulong)bytes[i] << (8 * i);
+        }
+
+        Add(tail);
+    }
+
+    public readonly int ToInt32()
+    {
+        var h = _state;
+        h ^= h >> 33;
+        h *= Prime2;
+        h ^= h >> 29;
+        return (int)(h ^ (h >> 32));
     }
 }

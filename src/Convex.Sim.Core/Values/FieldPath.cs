@@ -48,7 +48,16 @@ public sealed record FieldPath
 
     public bool Equals(FieldPath? other) => other is not null && Parts.SequenceEqual(other.Parts);
 
-    public override int GetHashCode() => Parts.Length;
+    public override int GetHashCode()
+    {
+        var hash = new StableHash();
+        foreach (var part in Parts)
+        {
+            hash.Add(part.AsSpan());
+        }
+
+        return hash.ToInt32();
+    }
 
     public override string ToString() => string.Join('.', Parts);
 }

@@ -56,7 +56,9 @@ public static class Identifiers
 
         if (name is "by_id" or "by_creation_time" || name.StartsWith('_'))
         {
-            throw new InvalidValueException($"Index name \"{name}\" is reserved.");
+            throw new InvalidValueException(
+                $"Index name \"{name}\" is reserved. Indexes may not start with an underscore or be named " +
+                "\"by_id\" or \"by_creation_time\".");
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections.Immutable;
 using System.Text;
 using Convex.Sim.Core.Ids;
 
@@ -7,256 +6,250 @@ namespace Convex.Sim.Core.Values;
 
 /// <summary>
 /// An order-preserving, self-delimiting binary encoding of tuples of values (index keys), in the
-/// spirit of FoundationDB's tuple layer. Guarantees, checked by property tests:
+/// spirit of FoundationDB's tuple layer (convex-compat §2.7). Guarantees, checked by property tests:
 /// <list type="bullet">
 /// <item>unsigned byte order of two encodings equals <see cref="ConvexValueComparer.CompareTuples"/> of
 ///   the tuples (same length);</item>
-/// <item>the encoding of a tuple is a byte prefix of the encoding of any extension of it, so the
-///   keys with a given equality prefix form one byte range;</item>
+/// <item>the encoding of a tuple is a byte prefix of the encoding of any extension of it (with or
+///   without an id suffix), so the keys with a given equality prefix form one byte range;</item>
 /// <item>distinct tuples have distinct encodings, and no encoding is all 0xFF bytes.</item>
 /// </list>
-/// Layout: one tag byte per value in type order; Int64 and Float64 as 8 big-endian bytes with the
-/// sign bit flipped (floats first mapped to their IEEE total-order integer); strings and bytes with
-/// 0x00 escaped as 0x00 0xFF and terminated by 0x00; arrays as their elements then 0x00; objects as
-/// (0x01, escaped name, value) per field then 0x00. An id suffix is a tag, the table number and
-/// the 16 internal-id bytes, all big-endian.
+/// Layout: one tag byte per value, in type order (missing lowest); Int64 and Float64 as 8 big-endian
+/// bytes with the sign bit flipped (floats first mapped to their IEEE total-order integer);
+/// booleans as one byte; strings (UTF-8) and bytes with 0x00 escaped as 0x00 0xFF and terminated by
+/// 0x00; arrays as their elements then 0x00; objects as (0x01, escaped name, value) per field then
+/// 0x00. The terminators sort below every tag, so a shorter container sorts first. An id suffix is
+/// a tag above all value tags, the table number (4 bytes) and the 16 internal-id bytes, big-endian.
+/// Encoding sizes the key exactly first and then writes it, so it allocates only the result.
 /// </summary>
 public static class IndexKeyCodec
 {
-    private const byte Missing = 0x01;
-    private const byte Null = 0x02;
-    private const byte Int64 = 0x03;
-    private const byte Float64 = 0x04;
-    private const byte Boolean = 0x05;
-    private const byte String = 0x06;
-    private const byte Bytes = 0x07;
-    private const byte Array = 0x08;
-    private const byte Object = 0x09;
-    private const byte Id = 0x0A;
-    private const byte End = 0x00;
-    private const byte FieldMarker = 0x01;
-    private const byte Escape = 0xFF;
+    internal const byte Missing = 0x01;
+    internal const byte Null = 0x02;
+    internal const byte Int64 = 0x03;
+    internal const byte Float64 = 0x04;
+    internal const byte Boolean = 0x05;
+    internal const byte String = 0x06;
+    internal const byte Bytes = 0x07;
+    internal const byte Array = 0x08;
+    internal const byte Object = 0x09;
+    internal const byte Id = 0x0A;
+    internal const byte End = 0x00;
+    internal const byte FieldMarker = 0x01;
+    internal const byte Escape = 0xFF;
+    internal const ulong SignBit = 1UL << 63;
+    private const int IdLength = 1 + 4 + 16;
 
     public static byte[] Encode(IReadOnlyList<ConvexValue?> values)
     {
-        var buffer = new List<byte>(16 * (values.Count + 1));
-        foreach (var value in values)
-        {
-            Append(buffer, value);
-        }
-
-        return [.. buffer];
+        var key = new byte[LengthOf(values)];
+        var written = WriteAll(values, key);
+        Invariant.Assert(written == key.Length);
+        return key;
     }
 
+    /// <summary>The key of <paramref name="values"/> followed by the document id (the last component).</summary>
     public static byte[] Encode(IReadOnlyList<ConvexValue?> values, DocumentId id)
     {
-        var buffer = new List<byte>(16 * (values.Count + 2));
-        foreach (var value in values)
-        {
-            Append(buffer, value);
-        }
-
-        AppendId(buffer, id);
-        return [.. buffer];
+        var key = new byte[LengthOf(values) + IdLength];
+        var n = WriteAll(values, key);
+        key[n++] = Id;
+        BinaryPrimitives.WriteUInt32BigEndian(key.AsSpan(n), id.Table.Value);
+        BinaryPrimitives.WriteUInt128BigEndian(key.AsSpan(n + 4), id.InternalId);
+        Invariant.Assert(n + 4 + 16 == key.Length);
+        return key;
     }
 
+    /// <summary>Decodes a key made by <see cref="Encode(IReadOnlyList{ConvexValue?})"/>.</summary>
     public static IReadOnlyList<ConvexValue?> Decode(ReadOnlySpan<byte> key)
     {
+        var reader = new IndexKeyReader(key);
         var values = new List<ConvexValue?>();
-        var position = 0;
-        while (position < key.Length)
+        while (!reader.AtEnd)
         {
-            values.Add(Read(key, ref position));
+            values.Add(reader.ReadComponent());
         }
 
         return values;
     }
 
+    /// <summary>Decodes a key made by <see cref="Encode(IReadOnlyList{ConvexValue?}, DocumentId)"/>.</summary>
     public static (IReadOnlyList<ConvexValue?> Values, DocumentId Id) DecodeWithId(ReadOnlySpan<byte> key)
     {
-        const int idLength = 1 + 4 + 16;
-        if (key.Length < idLength || key[^idLength] != Id)
+        if (key.Length < IdLength || key[^IdLength] != Id)
         {
-            throw new InvalidValueException("Index key has no document id suffix");
+            throw new InvalidValueException("Invalid index key: it has no document id suffix.");
         }
 
-        var values = Decode(key[..^idLength]);
-        var suffix = key[^idLength..];
+        var values = Decode(key[..^IdLength]);
+        var suffix = key[^IdLength..];
         var table = new TableNumber(BinaryPrimitives.ReadUInt32BigEndian(suffix[1..]));
-        return (values, DocumentId.FromInternalIdBytes(table, suffix[5..]));
+        return (values, new DocumentId(table, BinaryPrimitives.ReadUInt128BigEndian(suffix[5..])));
     }
 
-    private static void Append(List<byte> buffer, ConvexValue? value)
+    private static int LengthOf(IReadOnlyList<ConvexValue?> values)
+    {
+        var length = 0;
+        for (var i = 0; i < values.Count; i++)
+        {
+            length += LengthOf(values[i]);
+        }
+
+        return length;
+    }
+
+    private static int LengthOf(ConvexValue? value)
+    {
+        switch (value)
+        {
+            case null or ConvexNull:
+                return 1;
+            case ConvexInt64 or ConvexFloat64:
+                return 1 + 8;
+            case ConvexBoolean:
+                return 1 + 1;
+            case ConvexString s:
+                // In UTF-8 a 0x00 byte only comes from U+0000, so escapes are counted on the chars.
+                return 1 + Encoding.UTF8.GetByteCount(s.Value) + s.Value.AsSpan().Count('\0') + 1;
+            case ConvexBytes b:
+                return 1 + b.Value.Length + b.Value.Span.Count(End) + 1;
+            case ConvexArray array:
+                var arrayLength = 1 + 1;
+                foreach (var item in array.Items)
+                {
+                    arrayLength += LengthOf(item);
+                }
+
+                return arrayLength;
+            case ConvexObject obj:
+                var objectLength = 1 + 1;
+                foreach (var (name, field) in obj.Fields)
+                {
+                    objectLength += 1 + Encoding.UTF8.GetByteCount(name) + name.AsSpan().Count('\0') + 1;
+                    objectLength += LengthOf(field);
+                }
+
+                return objectLength;
+            default:
+                return Invariant.Unreachable<int>("unknown value kind");
+        }
+    }
+
+    private static int WriteAll(IReadOnlyList<ConvexValue?> values, Span<byte> key)
+    {
+        var n = 0;
+        for (var i = 0; i < values.Count; i++)
+        {
+            n += Write(values[i], key[n..]);
+        }
+
+        return n;
+    }
+
+    private static int Write(ConvexValue? value, Span<byte> key)
     {
         switch (value)
         {
             case null:
-                buffer.Add(Missing);
-                break;
+                key[0] = Missing;
+                return 1;
             case ConvexNull:
-                buffer.Add(Null);
-                break;
+                key[0] = Null;
+                return 1;
             case ConvexInt64 i:
-                buffer.Add(Int64);
-                AppendUInt64(buffer, (ulong)(i.Value ^ long.MinValue));
-                break;
+                key[0] = Int64;
+                BinaryPrimitives.WriteUInt64BigEndian(key[1..], (ulong)i.Value ^ SignBit);
+                return 9;
             case ConvexFloat64 f:
-                buffer.Add(Float64);
-                AppendUInt64(buffer, (ulong)(ConvexValueComparer.TotalOrderKey(f.Value) ^ long.MinValue));
-                break;
+                key[0] = Float64;
+                BinaryPrimitives.WriteUInt64BigEndian(key[1..], 
+                    (ulong)ConvexValueComparer.TotalOrderKey(f.Value) ^ SignBit);
+                return 9;
             case ConvexBoolean b:
-                buffer.Add(Boolean);
-                buffer.Add(b.Value ? (byte)1 : (byte)0);
-                break;
+                key[0] = Boolean;
+                key[1] = b.Value ? (byte)1 : (byte)0;
+                return 2;
             case ConvexString s:
-                buffer.Add(String);
-                AppendEscaped(buffer, Encoding.UTF8.GetBytes(s.Value));
-                break;
+                key[0] = String;
+                return 1 + WriteEscapedText(s.Value, key[1..]);
             case ConvexBytes bytes:
-                buffer.Add(Bytes);
-                AppendEscaped(buffer, bytes.Value.Span);
-                break;
+                key[0] = Bytes;
+                return 1 + WriteEscaped(bytes.Value.Span, key[1..]);
             case ConvexArray array:
-                buffer.Add(Array);
+                key[0] = Array;
+                var n = 1;
                 foreach (var item in array.Items)
                 {
-                    Append(buffer, item);
+                    n += Write(item, key[n..]);
                 }
 
-                buffer.Add(End);
-                break;
+                key[n] = End;
+                return n + 1;
             case ConvexObject obj:
-                AppendObject(buffer, obj);
-                break;
+                return WriteObject(obj, key);
             default:
-                Invariant.Unreachable("unknown value kind");
-                break;
+                return Invariant.Unreachable<int>("unknown value kind");
         }
     }
 
-    private static void AppendObject(List<byte> buffer, ConvexObject obj)
+
+    private static int WriteObject(ConvexObject obj, Span<byte> key)
     {
-        buffer.Add(Object);
+        key[0] = Object;
+        var n = 1;
         foreach (var (name, field) in obj.Fields)
         {
-            buffer.Add(FieldMarker);
-            AppendEscaped(buffer, Encoding.UTF8.GetBytes(name));
-            Append(buffer, field);
+            key[n++] = FieldMarker;
+            n += WriteEscapedText(name, key[n..]);
+            n += Write(field, key[n..]);
         }
 
-        buffer.Add(End);
+        key[n] = End;
+        return n + 1;
     }
 
-    private static void AppendId(List<byte> buffer, DocumentId id)
+    private static int WriteEscapedText(string text, Span<byte> key)
     {
-        buffer.Add(Id);
-        Span<byte> table = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(table, id.Table.Value);
-        buffer.AddRange(table);
-        buffer.AddRange(id.InternalIdBytes());
-    }
-
-    private static void AppendUInt64(List<byte> buffer, ulong value)
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64BigEndian(bytes, value);
-        buffer.AddRange(bytes);
-    }
-
-    private static void AppendEscaped(List<byte> buffer, ReadOnlySpan<byte> bytes)
-    {
-        foreach (var b in bytes)
+        // Encode in place, then escape the (rare) NUL bytes by shifting the tail right.
+        var length = Encoding.UTF8.GetBytes(text, key);
+        var zeros = text.AsSpan().Count('\0');
+        if (zeros == 0)
         {
-            buffer.Add(b);
+            key[length] = End;
+            return length + 1;
+        }
+
+        var source = length - 1;
+        var destination = length + zeros - 1;
+        while (source >= 0)
+        {
+            var b = key[source--];
             if (b == End)
             {
-                buffer.Add(Escape);
+                key[destination--] = Escape;
             }
+
+            key[destination--] = b;
         }
 
-        buffer.Add(End);
+        Invariant.Assert(destination == -1);
+        key[length + zeros] = End;
+        return length + zeros + 1;
     }
 
-    private static ConvexValue? Read(ReadOnlySpan<byte> key, ref int position)
+    private static int WriteEscaped(ReadOnlySpan<byte> bytes, Span<byte> key)
     {
-        var tag = key[position++];
-        switch (tag)
+        var n = 0;
+        foreach (var b in bytes)
         {
-            case Missing:
-                return null;
-            case Null:
-                return ConvexNull.Instance;
-            case Int64:
-                return new ConvexInt64((long)(ReadUInt64(key, ref position) ^ unchecked((ulong)long.MinValue)));
-            case Float64:
-                return new ConvexFloat64(FromTotalOrderKey((long)(ReadUInt64(key, ref position) ^ unchecked((ulong)long.MinValue))));
-            case Boolean:
-                return ConvexBoolean.Of(key[position++] != 0);
-            case String:
-                return new ConvexString(Encoding.UTF8.GetString(ReadEscaped(key, ref position)));
-            case Bytes:
-                return new ConvexBytes(ReadEscaped(key, ref position));
-            case Array:
-                var items = ImmutableArray.CreateBuilder<ConvexValue>();
-                while (key[position] != End)
-                {
-                    items.Add(Read(key, ref position) ?? throw new InvalidValueException("Missing value inside an array key"));
-                }
-
-                position++;
-                return new ConvexArray(items.ToImmutable());
-            case Object:
-                return ReadObject(key, ref position);
-            default:
-                throw new InvalidValueException($"Invalid index key tag 0x{tag:X2}");
-        }
-    }
-
-    private static ConvexObject ReadObject(ReadOnlySpan<byte> key, ref int position)
-    {
-        var fields = ImmutableSortedDictionary.CreateBuilder<string, ConvexValue>(StringComparer.Ordinal);
-        while (key[position] == FieldMarker)
-        {
-            position++;
-            var name = Encoding.UTF8.GetString(ReadEscaped(key, ref position));
-            fields[name] = Read(key, ref position) ?? throw new InvalidValueException("Missing value inside an object key");
-        }
-
-        Invariant.Assert(key[position] == End);
-        position++;
-        return new ConvexObject(fields.ToImmutable());
-    }
-
-    private static ulong ReadUInt64(ReadOnlySpan<byte> key, ref int position)
-    {
-        var value = BinaryPrimitives.ReadUInt64BigEndian(key[position..]);
-        position += 8;
-        return value;
-    }
-
-    private static byte[] ReadEscaped(ReadOnlySpan<byte> key, ref int position)
-    {
-        var bytes = new List<byte>();
-        while (true)
-        {
-            var b = key[position++];
-            if (b != End)
+            key[n++] = b;
+            if (b == End)
             {
-                bytes.Add(b);
-                continue;
+                key[n++] = Escape;
             }
-
-            if (position < key.Length && key[position] == Escape)
-            {
-                bytes.Add(End);
-                position++;
-                continue;
-            }
-
-            return [.. bytes];
         }
-    }
 
-    private static double FromTotalOrderKey(long key) =>
-        BitConverter.Int64BitsToDouble(key < 0 ? key ^ long.MaxValue : key);
+        key[n] = End;
+        return n + 1;
+    }
 }

@@ -137,7 +137,8 @@ internal static class JsonText
 
         output[i++] = (byte)'e';
         output[i++] = n - 1 < 0 ? (byte)'-' : (byte)'+';
-        Invariant.Assert(Math.Abs(n - 1).TryFormat(output[i..], out var written, default, CultureInfo.InvariantCulture));
+        var formatted = Math.Abs(n - 1).TryFormat(output[i..], out var written, default, CultureInfo.InvariantCulture);
+        Invariant.Assert(formatted);
         return i + written;
     }
 

@@ -101,7 +101,8 @@ public static class ValueLimits
         if (depth > DepthMax)
         {
             throw new InvalidValueException(
-                $"Value is too nested (nested {depth} levels deep > maximum nesting {DepthMax}) (at {path.Describe()}).");
+                $"Value is too nested (nested {depth} levels deep > maximum nesting {DepthMax}) " +
+                $"(at {path.Describe()}).");
         }
     }
 
@@ -118,11 +119,12 @@ public static class ValueLimits
     {
         if (size > max)
         {
-            throw new InvalidValueException($"Value is too large ({FormatSize(size)} > maximum size {FormatSize(max)})");
+            throw new InvalidValueException(
+                $"Value is too large ({FormatSize(size)} > maximum size {FormatSize(max)})");
         }
     }
 
-    /// <summary>Binary size the way the backend's humansize formatting prints it: "1 MiB", "1.10 MiB", "17 B".</summary>
+    /// <summary>A size as the backend's humansize formatting prints it: "1 MiB", "1.10 MiB", "17 B".</summary>
     public static string FormatSize(long bytes)
     {
         Invariant.Assert(bytes >= 0);
@@ -193,14 +195,12 @@ public static class ValueLimits
 
     private static string Printable(string name)
     {
+        var text = new System.Text.StringBuilder(name.Length);
         foreach (var c in name)
         {
-            if (c < 0x20 || c == 0x7F)
-            {
-                return $"\"{string.Concat(name.Select(ch => ch < 0x20 || ch == 0x7F ? $"\\u{{{(int)ch:x}}}" : $"{ch}"))}\"";
-            }
+            _ = c < 0x20 || c == 0x7F ? text.Append($"\\u{{{(int)c:x}}}") : text.Append(c);
         }
 
-        return name;
+        return text.ToString();
     }
 }
