@@ -83,12 +83,13 @@ internal sealed class Committer(Database database, IRuntime runtime)
     private async Task<bool> CommitGroupAsync(List<CommitRequest> group, CancellationToken cancellationToken)
     {
         var accepted = new List<(CommitRequest Request, CommitRecord Record, WriteLogEntry Entry)>();
+        var answers = new List<Action>();
         var lastTs = database.LatestTs;
         foreach (var request in group)
         {
             if (Validate(request.Commit, accepted.Select(a => a.Entry)) is { } conflict)
             {
-                request.Completion.TrySetException(conflict);
+                answers.Add(() => request.Completion.TrySetException(conflict));
                 continue;
             }
 
@@ -100,6 +101,7 @@ internal sealed class Committer(Database database, IRuntime runtime)
 
         if (accepted.Count == 0)
         {
+            Answer(answers);
             return true;
         }
 
@@ -112,21 +114,39 @@ internal sealed class Committer(Database database, IRuntime runtime)
             var unknown = new CommitOutcomeUnknownException(
                 $"Persistence failed while committing; the commit may or may not have been applied: {e.Message}", e);
             database.MarkUnavailable(unknown);
-            foreach (var a in accepted)
-            {
-                a.Request.Completion.TrySetException(unknown);
-            }
-
+            answers.AddRange(accepted.Select(a => (Action)(() => a.Request.Completion.TrySetException(unknown))));
+            Answer(answers);
             return false;
         }
 
         foreach (var a in accepted)
         {
             database.Publish(a.Entry, a.Request.Commit);
-            a.Request.Completion.TrySetResult(a.Entry.Ts);
+            answers.Add(() => a.Request.Completion.TrySetResult(a.Entry.Ts));
         }
 
+        Answer(answers);
         return true;
+    }
+
+    /// <summary>Completes the callers' tasks in a separate work item, so their continuations never
+    /// run inside the committer's loop (in production they would delay the next group).</summary>
+    private void Answer(List<Action> answers)
+    {
+        if (answers.Count == 0)
+        {
+            return;
+        }
+
+        _ = runtime.Spawn("acknowledge", _ =>
+        {
+            foreach (var answer in answers)
+            {
+                answer();
+            }
+
+            return Task.CompletedTask;
+        }, CancellationToken.None);
     }
 
     /// <summary>TLA+ <c>Commit</c>'s validation: no commit after the snapshot wrote a key in the read set.</summary>
@@ -160,18 +180,17 @@ internal sealed class Committer(Database database, IRuntime runtime)
             _queue.Clear();
         }
 
-        foreach (var request in rest)
-        {
-            request.Completion.TrySetException(new DatabaseUnavailableException(
-                "The database stopped after a persistence failure; reopen it to recover."));
-        }
+        Answer([.. rest.Select(request => (Action)(() => request.Completion.TrySetException(new DatabaseUnavailableException(
+            "The database stopped after a persistence failure; reopen it to recover."))))]);
     }
 
     private sealed class CommitRequest(PreparedCommit commit)
     {
         public PreparedCommit Commit { get; } = commit;
 
-        public TaskCompletionSource<Timestamp> Completion { get; } =
-            new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Completed from an "acknowledge" work item spawned by the committer (never inline in the
+        // committer's loop), and without RunContinuationsAsynchronously, which would hand non-await
+        // continuations to the thread pool and break determinism in the simulator.
+        public TaskCompletionSource<Timestamp> Completion { get; } = new();
     }
 }

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using Convex.Sim.Core.Ids;
+using Convex.Sim.Core.Values;
+using Convex.Sim.Database;
+using Convex.Sim.Database.Indexing;
+using Convex.Sim.Runtime.Production;
+using Convex.Sim.Storage;
+using Convex.Sim.Storage.Sqlite;
+
+namespace Convex.Sim.Benchmarks;
+
+/// <summary>
+/// Database figures over SQLite persistence against raw SQLite at the same durability
+/// (WAL + synchronous=FULL): durable commit latency, group-commit throughput with 16 writers,
+/// point reads by id and 10-row index range reads.
+/// </summary>
+internal static class DatabaseBenchmarks
+{
+    public static async Task RunAsync(Report report, double scale)
+    {
+        var dir = Directory.CreateTempSubdirectory("convex-sim-bench-");
+        try
+        {
+            using var raw = new RawSqlite(Path.Combine(dir.FullName, "raw.db"));
+            await using var persistence = new SqlitePersistence(Path.Combine(dir.FullName, "convex.db"));
+            var database = await Database.Database.OpenAsync(new ProductionRuntime(1), persistence, DatabaseOptions.Default, default);
+            await database.CreateIndexAsync("kv", "by_k", [FieldPath.Parse("k")], default);
+
+            var commits = (int)(1000 * scale);
+            var (rawP50, rawP99, rawRate) = MeasureRawCommits(raw, commits);
+            var (p50, p99) = await MeasureCommitsAsync(database, commits);
+            report.Compare("durable commit latency p50", p50, rawP50, "us", "<= raw + 500us", p50 <= rawP50 + 500);
+            report.Compare("durable commit latency p99", p99, rawP99, "us", "(reported)", true);
+
+            var throughput = await MeasureConcurrentAsync(database, 16, TimeSpan.FromSeconds(3 * scale));
+            report.Compare("16 writers: commits/s vs raw autocommit/s", throughput, rawRate, "tx/s", ">= 5x", throughput >= 5 * rawRate);
+
+            var ids = await PopulateAsync(database, raw, (int)(2000 * scale));
+            var reads = (int)(20000 * scale);
+            var rawGet = Time(reads, i => raw.Get(1 + (i % raw.Count)));
+            var get = await TimeAsync(reads, async i => await database.BeginReadOnly().GetAsync(ids[i % ids.Count], default));
+            report.Compare("point read by id", get, rawGet, "us/op", "<= 2x", get <= 2 * rawGet);
+            var rawRange = Time(reads / 4, i => raw.Range($"key{i % 500:D5}"));
+            var range = await TimeAsync(reads / 4, async i => await database.BeginReadOnly().QueryAsync("kv", "by_k",
+                new IndexRange([], new RangeBound(new ConvexString($"key{i % 500:D5}"), true), null), ScanOrder.Ascending, 10, default));
+            report.Compare("10-row index range read", range, rawRange, "us/op", "<= 2x", range <= 2 * rawRange);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static (double P50, double P99, double Rate) MeasureRawCommits(RawSqlite raw, int count)
+    {
+        var samples = new Samples();
+        var total = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            raw.InsertAutocommit($"key{i % 500:D5}");
+            samples.Add(sw.Elapsed);
+        }
+
+        return (samples.Percentile(50), samples.Percentile(99), count / total.Elapsed.TotalSeconds);
+    }
+
+    private static async Task<(double P50, double P99)> MeasureCommitsAsync(Database.Database database, int count)
+    {
+        var samples = new Samples();
+        for (var i = 0; i < count; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            var tx = database.BeginTransaction();
+            await tx.InsertAsync("kv", Row(i), default);
+            await database.CommitAsync(tx, default);
+            samples.Add(sw.Elapsed);
+        }
+
+        return (samples.Percentile(50), samples.Percentile(99));
+    }
+
+    private static async Task<double> MeasureConcurrentAsync(Database.Database database, int writers, TimeSpan duration)
+    {
+        var committed = 0;
+        var stop = Stopwatch.StartNew();
+        var tasks = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; stop.Elapsed < duration; i++)
+            {
+                var tx = database.BeginTransaction();
+                await tx.InsertAsync("kv", Row((w * 1_000_000) + i), default);
+                await database.CommitAsync(tx, default);
+                Interlocked.Increment(ref committed);
+            }
+        })).ToList();
+        await Task.WhenAll(tasks);
+        return committed / stop.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<List<DocumentId>> PopulateAsync(Database.Database database, RawSqlite raw, int count)
+    {
+        var ids = new List<DocumentId>();
+        for (var batch = 0; batch < count; batch += 100)
+        {
+            var tx = database.BeginTransaction();
+            for (var i = batch; i < batch + 100; i++)
+            {
+                ids.Add(await tx.InsertAsync("kv", Row(i), default));
+                raw.InsertAutocommit($"key{i % 500:D5}");
+            }
+
+            await database.CommitAsync(tx, default);
+        }
+
+        return ids;
+    }
+
+    private static ConvexObject Row(int i) => ConvexObject.Empty
+        .With("k", new ConvexString($"key{i % 500:D5}"))
+        .With("v", new ConvexBytes(new byte[200]));
+
+    private static double Time(int count, Action<int> action)
+    {
+        for (var i = 0; i < Math.Min(count, 200); i++)
+        {
+            action(i);
+        }
+
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            action(i);
+        }
+
+        return sw.Elapsed.TotalMicroseconds / count;
+    }
+
+    private static async Task<double> TimeAsync(int count, Func<int, Task> action)
+    {
+        for (var i = 0; i < Math.Min(count, 200); i++)
+        {
+            await action(i);
+        }
+
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            await action(i);
+        }
+
+        return sw.Elapsed.TotalMicroseconds / count;
+    }
+}
