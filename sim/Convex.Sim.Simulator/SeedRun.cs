@@ -27,12 +27,15 @@ internal static class SeedRun
 
     public static readonly TimeSpan SimulatedLimit = TimeSpan.FromHours(1);
 
-    public static SeedResult Run(ulong seed, bool keepTrace)
+    public static SeedResult Run(ulong seed, bool keepTrace) => Run(seed, keepTrace, knobs => knobs);
+
+    /// <summary>Runs a seed with its knobs adjusted (tests use it to plant bugs, e.g. no OCC validation).</summary>
+    public static SeedResult Run(ulong seed, bool keepTrace, Func<ScenarioKnobs, ScenarioKnobs> adjust)
     {
         var knobsRandom = new Prng(seed).Fork("knobs");
         var epoch = BaseEpoch + TimeSpan.FromSeconds(knobsRandom.NextInt(0, 365 * 24 * 3600));
         var loop = new SimLoop(seed, epoch, keepTrace);
-        var knobs = ScenarioKnobs.Derive(knobsRandom);
+        var knobs = adjust(ScenarioKnobs.Derive(knobsRandom));
         var device = StorageDevices.Create(loop, knobsRandom.Fork("disk"));
         var scenario = new ListAppendScenario(loop, device, knobs);
         var outcome = loop.Run(scenario.RunAsync, SimulatedLimit);

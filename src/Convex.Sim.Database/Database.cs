@@ -214,6 +214,11 @@ public sealed class Database
     {
         lock (_state)
         {
+            if (!Options.ValidateReadSets)
+            {
+                return null;
+            }
+
             if (commit.SnapshotTs < _writeLog.RetentionStart)
             {
                 return _writeLog.RetentionStart;

@@ -23,6 +23,13 @@ public sealed record DatabaseOptions
     /// <summary>How many recent commits the write log keeps for OCC validation and subscriptions.</summary>
     public int WriteLogCommitsMax { get; init; } = 100_000;
 
+    /// <summary>
+    /// OCC read-set validation at commit. Always on in real use; turning it off is the "gap" that the
+    /// simulator's checkers must catch (mirroring the TLA+ gap configuration), so tests can prove the
+    /// checkers fail on a database that is not serializable.
+    /// </summary>
+    public bool ValidateReadSets { get; init; } = true;
+
     /// <summary>Rows fetched from persistence per page of an index scan.</summary>
     public int ScanPageRows { get; init; } = 128;
 

@@ -7,7 +7,7 @@ namespace Convex.Sim.Simulator.Workloads;
 /// Collects the transactions of a run in the order they began, with unique ids and unique appended
 /// elements. Everything runs on the simulator thread, so no locking is needed.
 /// </summary>
-internal sealed class HistoryRecorder
+internal sealed class HistoryRecorder(Action<string>? trace = null)
 {
     private readonly List<HistoryTransaction?> _transactions = [];
     private readonly List<int> _processes = [];
@@ -35,6 +35,7 @@ internal sealed class HistoryRecorder
         Invariant.Assert(_transactions[id] is null);
         Invariant.Assert((outcome == TransactionOutcome.Committed) == commitTs.HasValue);
         _transactions[id] = new HistoryTransaction(id, _processes[id], outcome, [.. ops], commitTs);
+        trace?.Invoke($"T{id} p{_processes[id]} {outcome} ts={commitTs} ops={ops.Count}");
         switch (outcome)
         {
             case TransactionOutcome.Committed:

@@ -20,7 +20,7 @@ namespace Convex.Sim.Simulator.Workloads;
 /// </summary>
 internal sealed class ListAppendScenario(SimLoop loop, IStorageDevice device, ScenarioKnobs knobs)
 {
-    private readonly HistoryRecorder _history = new();
+    private readonly HistoryRecorder _history = new(text => loop.Trace.Record(loop.Elapsed, "client", text));
     private readonly List<string> _violations = [];
     private DatabaseNode _node = null!;
     private bool _safetyDone;

@@ -153,7 +153,7 @@ internal sealed class Committer(Database database, IRuntime runtime)
     private OccConflictException? Validate(PreparedCommit commit, IEnumerable<WriteLogEntry> earlierInGroup)
     {
         var conflict = database.FirstConflict(commit);
-        if (conflict is null)
+        if (conflict is null && database.Options.ValidateReadSets)
         {
             foreach (var entry in earlierInGroup)
             {
