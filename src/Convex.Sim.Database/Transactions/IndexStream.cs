@@ -27,10 +27,15 @@ public sealed class IndexStream
     private readonly int _readHandle;
     private byte[]? _cursor;
     private bool _persistenceDone;
+    private int _pageRows;
 
     internal IndexStream(
-        Transaction transaction, IndexInfo index, KeyRange range, ScanOrder order, IReadOnlyList<PendingWrite> pending)
+        Transaction transaction, IndexInfo index, KeyRange range, ScanOrder order, IReadOnlyList<PendingWrite> pending,
+        int expectedRows = int.MaxValue)
     {
+        // Start with a page just big enough for what the caller expects (take(10) reads 10 rows, not
+        // a whole page), then double, up to the configured page size.
+        _pageRows = Math.Clamp(expectedRows, 1, transaction.Options.ScanPageRows);
         _transaction = transaction;
         _index = index;
         _range = range;
@@ -97,7 +102,8 @@ public sealed class IndexStream
         while (_page.Count == 0 && !_persistenceDone)
         {
             var range = RemainingRange();
-            var pageRows = _transaction.Options.ScanPageRows;
+            var pageRows = _pageRows;
+            _pageRows = Math.Min(_pageRows * 2, _transaction.Options.ScanPageRows);
             var rows = range.IsEmpty
                 ? []
                 : await _transaction.Database.ScanAsync(_index.Id, range, _transaction.SnapshotTs, _order, pageRows,

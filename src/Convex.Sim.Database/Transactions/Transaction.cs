@@ -95,7 +95,8 @@ public sealed partial class Transaction
     }
 
     /// <summary>C#: TLA+ Read (range). Opens a stream over an index range of a table.</summary>
-    public IndexStream OpenStream(string tableName, string indexName, IndexRange range, ScanOrder order)
+    public IndexStream OpenStream(
+        string tableName, string indexName, IndexRange range, ScanOrder order, int expectedRows = int.MaxValue)
     {
         EnsureOpen();
         var table = LookupTableForRead(tableName);
@@ -109,7 +110,7 @@ public sealed partial class Transaction
         var index = Catalog.FindIndex(table.Number, indexName)
             ?? throw new DatabaseUsageException("IndexNotFound", $"Index {tableName}.{indexName} not found.");
         var keys = range.ToKeyRange(index);
-        return new IndexStream(this, index, keys, order, _pending.Values.ToList());
+        return new IndexStream(this, index, keys, order, _pending.Values.ToList(), expectedRows);
     }
 
     /// <summary>Collects up to <paramref name="limit"/> documents of an index range.</summary>
@@ -118,7 +119,7 @@ public sealed partial class Transaction
         CancellationToken cancellationToken)
     {
         Invariant.Assert(limit >= 0);
-        var stream = OpenStream(tableName, indexName, range, order);
+        var stream = OpenStream(tableName, indexName, range, order, limit);
         var result = new List<ConvexObject>();
         while (result.Count < limit && await stream.NextAsync(cancellationToken) is { } row)
         {

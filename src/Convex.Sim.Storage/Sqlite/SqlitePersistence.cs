@@ -17,7 +17,12 @@ public sealed class SqlitePersistence : IPersistence
     private readonly Lock _gate = new();
     private readonly SqliteConnection _connection;
     private readonly SqliteStatements _sql;
+    private readonly Dictionary<(DocumentId Id, long Ts), ConvexObject> _decoded = [];
     private bool _recovered;
+
+    /// <summary>Decoded document versions kept in memory. A version never changes once written, so
+    /// the cache needs no invalidation; it is simply emptied when it grows past this size.</summary>
+    public const int DecodedVersionsMax = 100_000;
 
     public SqlitePersistence(string path)
     {
@@ -84,35 +89,11 @@ public sealed class SqlitePersistence : IPersistence
 
         lock (_gate)
         {
-            var live = new List<(byte[] Key, DocumentId Id)>();
-            var command = _sql.Scan(order == ScanOrder.Ascending, range.End is not null);
-            SqliteStatements.Bind(command, ("$index", (long)index.Value), ("$start", range.Start), ("$end", range.End),
-                ("$at", (long)at.Value));
-            using (var reader = command.ExecuteReader())
+            foreach (var (key, id, docTs, json) in ScanLiveKeys(index, range, at, order, limit))
             {
-                byte[]? previous = null;
-                while (live.Count < limit && reader.Read())
-                {
-                    var key = reader.GetFieldValue<byte[]>(0);
-                    if (previous is not null && previous.AsSpan().SequenceEqual(key))
-                    {
-                        continue; // an older version of a key already decided
-                    }
-
-                    previous = key;
-                    if (!reader.IsDBNull(2))
-                    {
-                        live.Add((key, DocumentId.FromInternalIdBytes(new TableNumber((uint)reader.GetInt64(1)),
-                            reader.GetFieldValue<byte[]>(2))));
-                    }
-                }
-            }
-
-            foreach (var (key, id) in live)
-            {
-                var document = GetLocked(id, at);
-                Invariant.Assert(document is not null); // an index entry never outlives its document
-                rows.Add(new IndexRow(key, document!));
+                // An index entry never outlives its document.
+                Invariant.Assert(json is not null);
+                rows.Add(new IndexRow(key, new StoredDocument(id, new Timestamp((ulong)docTs), Decode(id, docTs, json!))));
             }
         }
 
@@ -148,6 +129,75 @@ public sealed class SqlitePersistence : IPersistence
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>The newest version ≤ at of each key in the range, tombstones skipped, up to the limit,
+    /// each with the document version it points to (its timestamp and JSON).</summary>
+    private List<(byte[] Key, DocumentId Id, long DocTs, string? Json)> ScanLiveKeys(
+        IndexId index, KeyRange range, Timestamp at, ScanOrder order, int limit)
+    {
+        var ascending = order == ScanOrder.Ascending;
+        var command = _sql.Scan(ascending, range.End is not null);
+        SqliteStatements.Bind(command, ("$index", (long)index.Value), ("$start", range.Start), ("$end", range.End),
+            ("$at", (long)at.Value));
+        var live = new List<(byte[] Key, DocumentId Id, long DocTs, string? Json)>();
+        using var reader = command.ExecuteReader();
+        (byte[] Key, DocumentId? Id, long DocTs, string? Json)? newest = null;
+        while (live.Count < limit && reader.Read())
+        {
+            var key = reader.GetFieldValue<byte[]>(0);
+            var sameKey = newest is { } current && current.Key.AsSpan().SequenceEqual(key);
+            if (!ascending && sameKey)
+            {
+                continue; // descending: the first row of a key was its newest version
+            }
+
+            if (ascending && newest is { Id: { } doneId } done && !sameKey)
+            {
+                live.Add((done.Key, doneId, done.DocTs, done.Json)); // ascending: the group ended with its newest
+            }
+
+            var row = ReadScanRow(reader, key);
+            newest = row;
+            if (!ascending && row.Id is { } liveId)
+            {
+                live.Add((key, liveId, row.DocTs, row.Json));
+            }
+        }
+
+        if (ascending && live.Count < limit && newest is { Id: { } lastId } last)
+        {
+            live.Add((last.Key, lastId, last.DocTs, last.Json));
+        }
+
+        return live;
+    }
+
+    private static (byte[] Key, DocumentId? Id, long DocTs, string? Json) ReadScanRow(SqliteDataReader reader, byte[] key)
+    {
+        if (reader.IsDBNull(2))
+        {
+            return (key, null, 0, null);
+        }
+
+        var id = DocumentId.FromInternalIdBytes(new TableNumber((uint)reader.GetInt64(1)), reader.GetFieldValue<byte[]>(2));
+        return reader.IsDBNull(4) ? (key, id, 0, null) : (key, id, reader.GetInt64(3), reader.GetString(4));
+    }
+
+    private ConvexObject Decode(DocumentId id, long ts, string json)
+    {
+        if (!_decoded.TryGetValue((id, ts), out var value))
+        {
+            if (_decoded.Count >= DecodedVersionsMax)
+            {
+                _decoded.Clear();
+            }
+
+            value = (ConvexObject)ConvexJson.Decode(json);
+            _decoded[(id, ts)] = value;
+        }
+
+        return value;
+    }
+
     private StoredDocument? GetLocked(DocumentId id, Timestamp at)
     {
         var command = _sql.GetDocument;
@@ -158,7 +208,7 @@ public sealed class SqlitePersistence : IPersistence
             return null;
         }
 
-        var value = (ConvexObject)ConvexJson.Decode(reader.GetString(1));
-        return new StoredDocument(id, new Timestamp((ulong)reader.GetInt64(0)), value);
+        var ts = reader.GetInt64(0);
+        return new StoredDocument(id, new Timestamp((ulong)ts), Decode(id, ts, reader.GetString(1)));
     }
 }

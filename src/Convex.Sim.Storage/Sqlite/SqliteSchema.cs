@@ -54,16 +54,25 @@ internal static class SqliteSchema
 
     public const string IndexesAt = "SELECT index_id, key, table_number, internal_id FROM indexes WHERE ts = $ts";
 
-    /// <summary>Versions of index keys in a range, newest first per key; the caller keeps the first
-    /// version ≤ ts of each key. Four variants: ascending or descending, with or without an end.</summary>
+    /// <summary>
+    /// Versions ≤ ts of the index keys in a range, in primary-key order (or exactly its reverse), so
+    /// SQLite walks the index without sorting. Ascending, a key's newest version is the last row of
+    /// its group; descending, the first. Four variants: either order, with or without an end.
+    /// </summary>
     public static string Scan(bool ascending, bool bounded)
     {
         var direction = ascending ? "ASC" : "DESC";
         var end = bounded ? "AND key < $end" : "";
+        // The document version each entry points to is joined in the same query (one round trip
+        // instead of one per row); its JSON is read only for the rows the caller keeps.
         return $"""
-            SELECT key, table_number, internal_id FROM indexes
-            WHERE index_id = $index AND key >= $start {end} AND ts <= $at
-            ORDER BY key {direction}, ts DESC
+            SELECT i.key, i.table_number, i.internal_id, d.ts, d.json
+            FROM indexes i LEFT JOIN documents d
+              ON d.table_number = i.table_number AND d.internal_id = i.internal_id
+             AND d.ts = (SELECT MAX(ts) FROM documents
+                         WHERE table_number = i.table_number AND internal_id = i.internal_id AND ts <= $at)
+            WHERE i.index_id = $index AND i.key >= $start {end} AND i.ts <= $at
+            ORDER BY i.key {direction}, i.ts {direction}
             """;
     }
 }
