@@ -107,9 +107,11 @@ internal sealed class ListAppendModel
     {
         foreach (var transaction in _byId.Values.OrderBy(t => t.Id))
         {
-            if (transaction.Outcome == TransactionOutcome.Aborted)
+            if (transaction.Outcome != TransactionOutcome.Committed)
             {
-                continue; // an aborted transaction's reads constrain nothing
+                // An aborted transaction's reads constrain nothing, and an indeterminate one's reads
+                // (which include its own, maybe never applied, appends) are not known to be real.
+                continue;
             }
 
             var own = new Dictionary<string, List<long>>(StringComparer.Ordinal);

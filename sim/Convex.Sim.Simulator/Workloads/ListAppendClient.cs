@@ -46,10 +46,10 @@ internal sealed class ListAppendClient(int process, ListAppendOptions options, I
         try
         {
             transaction = database.BeginTransaction();
-            foreach (var step in plan)
-            {
-                await ExecuteAsync(transaction, step, ops, cancellationToken);
-            }
+            // A crashed node never answers (its persistence lock may be held by dead work), so the
+            // client gives up after a timeout, as a real client would.
+            await ExecutePlanAsync(transaction, plan, ops, cancellationToken)
+                .WaitAsync(options.CommitTimeout, node.Time, cancellationToken);
         }
         catch (Exception e) when (IsExpectedBeforeCommit(e))
         {
@@ -83,6 +83,14 @@ internal sealed class ListAppendClient(int process, ListAppendOptions options, I
         catch (Exception e) when (e is CommitOutcomeUnknownException or TimeoutException)
         {
             history.End(id, TransactionOutcome.Indeterminate, ops, null);
+        }
+    }
+
+    private async Task ExecutePlanAsync(Transaction transaction, List<PlannedOp> plan, List<MicroOp> ops, CancellationToken ct)
+    {
+        foreach (var step in plan)
+        {
+            await ExecuteAsync(transaction, step, ops, ct);
         }
     }
 

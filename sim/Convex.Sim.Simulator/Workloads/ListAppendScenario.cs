@@ -92,9 +92,17 @@ internal sealed class ListAppendScenario(SimLoop loop, IStorageDevice device, Sc
         var probe = new WriteLogProbe(loop.Random.Fork("probe"), knobs.Workload);
         while (!_safetyDone)
         {
-            if (await probe.ProbeAsync(_node, TimeSpan.FromMilliseconds(30), ct) is { } violation)
+            try
             {
-                _violations.Add(violation);
+                if (await probe.ProbeAsync(_node, TimeSpan.FromMilliseconds(30), ct)
+                        .WaitAsync(knobs.Workload.CommitTimeout, loop.Time, ct) is { } violation)
+                {
+                    _violations.Add(violation);
+                }
+            }
+            catch (TimeoutException)
+            {
+                // the node crashed under the probe; the next probe uses the new incarnation
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(20), loop.Time, ct);

@@ -1,0 +1,95 @@
+using Convex.Sim.Core;
+using Convex.Sim.Core.Ids;
+using Convex.Sim.Runtime.Disk;
+using Convex.Sim.Storage.Memory;
+
+namespace Convex.Sim.Storage.Log;
+
+/// <summary>
+/// A log-structured persistence over the <see cref="IDisk"/> seam: every <see cref="WriteAsync"/>
+/// group is one checksummed record appended to <c>commits.log</c> and synced before it returns;
+/// reads are served from a <see cref="MemoryPersistence"/> rebuilt from the log at recovery.
+/// Recovery stops at the first torn or corrupt record and truncates the tail, so a group is either
+/// wholly there or not at all. After a failed write or sync the outcome is unknown, so the instance
+/// refuses further writes until a new instance recovers (the "fsyncgate" rule).
+/// </summary>
+public sealed class LogPersistence(IDisk disk) : IPersistence
+{
+    public const string FileName = "commits.log";
+
+    private readonly MemoryPersistence _memory = new();
+    private IDiskFile? _file;
+    private long _end;
+    private Exception? _failure;
+
+    public async ValueTask<Timestamp> RecoverAsync(CancellationToken cancellationToken)
+    {
+        Invariant.Assert(_file is null);
+        var file = await disk.OpenAsync(FileName, cancellationToken);
+        var log = new byte[file.Length];
+        var read = 0;
+        while (read < log.Length)
+        {
+            var n = await file.ReadAsync(read, log.AsMemory(read), cancellationToken);
+            Invariant.Assert(n > 0);
+            read += n;
+        }
+
+        var offset = 0;
+        while (LogRecordCodec.TryDecode(log, offset) is { } record)
+        {
+            foreach (var commit in record.Commits)
+            {
+                _memory.Apply(commit);
+            }
+
+            offset += record.Length;
+        }
+
+        if (offset < log.Length)
+        {
+            await file.TruncateAsync(offset, cancellationToken); // drop the torn tail before appending
+            await file.SyncAsync(cancellationToken);
+        }
+
+        _file = file;
+        _end = offset;
+        return _memory.Latest;
+    }
+
+    public async ValueTask WriteAsync(IReadOnlyList<CommitRecord> commits, CancellationToken cancellationToken)
+    {
+        Invariant.Assert(_file is not null);
+        if (_failure is not null)
+        {
+            throw new DiskIOException($"the log needs recovery after an earlier failure: {_failure.Message}");
+        }
+
+        var record = LogRecordCodec.Encode(commits);
+        try
+        {
+            await _file!.WriteAsync(_end, record, cancellationToken);
+            await _file.SyncAsync(cancellationToken);
+        }
+        catch (DiskIOException e)
+        {
+            _failure = e;
+            throw;
+        }
+
+        _end += record.Length;
+        await _memory.WriteAsync(commits, cancellationToken);
+    }
+
+    public ValueTask<StoredDocument?> GetAsync(DocumentId id, Timestamp at, CancellationToken cancellationToken) =>
+        _memory.GetAsync(id, at, cancellationToken);
+
+    public ValueTask<IReadOnlyList<IndexRow>> ScanAsync(
+        IndexId index, KeyRange range, Timestamp at, ScanOrder order, int limit, CancellationToken cancellationToken) =>
+        _memory.ScanAsync(index, range, at, order, limit, cancellationToken);
+
+    public IAsyncEnumerable<CommitRecord> LoadCommitsAsync(Timestamp after, Timestamp upTo, CancellationToken cancellationToken) =>
+        _memory.LoadCommitsAsync(after, upTo, cancellationToken);
+
+    public ValueTask DisposeAsync() => _file?.DisposeAsync() ?? ValueTask.CompletedTask;
+}

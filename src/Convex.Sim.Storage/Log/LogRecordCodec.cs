@@ -1,0 +1,128 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Text;
+using Convex.Sim.Core;
+using Convex.Sim.Core.Ids;
+using Convex.Sim.Core.Values;
+
+namespace Convex.Sim.Storage.Log;
+
+/// <summary>
+/// The on-disk record of one group of commits: <c>length (u32) ‖ XxHash64 of payload (u64) ‖ payload</c>.
+/// The payload lists the commits (timestamp, document writes as Convex JSON, index writes). A record
+/// whose length runs past the end of the file or whose hash does not match is a torn tail.
+/// </summary>
+internal static class LogRecordCodec
+{
+    public const int HeaderLength = 12;
+
+    public static byte[] Encode(IReadOnlyList<CommitRecord> commits)
+    {
+        using var payload = new MemoryStream();
+        using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(commits.Count);
+            foreach (var commit in commits)
+            {
+                WriteCommit(writer, commit);
+            }
+        }
+
+        var body = payload.ToArray();
+        var record = new byte[HeaderLength + body.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)body.Length);
+        BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(4), XxHash64.HashToUInt64(body));
+        body.CopyTo(record, HeaderLength);
+        return record;
+    }
+
+    /// <summary>Decodes the record at <paramref name="offset"/>; null if it is torn or corrupt.</summary>
+    public static (IReadOnlyList<CommitRecord> Commits, int Length)? TryDecode(ReadOnlySpan<byte> log, int offset)
+    {
+        if (log.Length - offset < HeaderLength)
+        {
+            return null;
+        }
+
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(log[offset..]);
+        if (length > log.Length - offset - HeaderLength)
+        {
+            return null;
+        }
+
+        var body = log.Slice(offset + HeaderLength, (int)length);
+        if (BinaryPrimitives.ReadUInt64LittleEndian(log[(offset + 4)..]) != XxHash64.HashToUInt64(body))
+        {
+            return null;
+        }
+
+        using var reader = new BinaryReader(new MemoryStream(body.ToArray()), Encoding.UTF8);
+        var count = reader.ReadInt32();
+        var commits = new List<CommitRecord>(count);
+        for (var i = 0; i < count; i++)
+        {
+            commits.Add(ReadCommit(reader));
+        }
+
+        return (commits, HeaderLength + (int)length);
+    }
+
+    private static void WriteCommit(BinaryWriter writer, CommitRecord commit)
+    {
+        writer.Write(commit.Ts.Value);
+        writer.Write(commit.Documents.Count);
+        foreach (var document in commit.Documents)
+        {
+            WriteId(writer, document.Id);
+            writer.Write(document.Value is not null);
+            if (document.Value is not null)
+            {
+                writer.Write(ConvexJson.Encode(document.Value));
+            }
+        }
+
+        writer.Write(commit.Indexes.Count);
+        foreach (var entry in commit.Indexes)
+        {
+            writer.Write(entry.Index.Value);
+            writer.Write(entry.Key.Length);
+            writer.Write(entry.Key);
+            writer.Write(entry.Id is not null);
+            if (entry.Id is { } id)
+            {
+                WriteId(writer, id);
+            }
+        }
+    }
+
+    private static CommitRecord ReadCommit(BinaryReader reader)
+    {
+        var ts = new Timestamp(reader.ReadUInt64());
+        var documents = new List<DocumentWrite>();
+        for (var n = reader.ReadInt32(); n > 0; n--)
+        {
+            var id = ReadId(reader);
+            documents.Add(new DocumentWrite(id, reader.ReadBoolean() ? (ConvexObject)ConvexJson.Decode(reader.ReadString()) : null));
+        }
+
+        var indexes = new List<IndexWrite>();
+        for (var n = reader.ReadInt32(); n > 0; n--)
+        {
+            var index = new IndexId(reader.ReadUInt32());
+            var key = reader.ReadBytes(reader.ReadInt32());
+            indexes.Add(new IndexWrite(index, key, reader.ReadBoolean() ? ReadId(reader) : null));
+        }
+
+        Invariant.Assert(documents.Count + indexes.Count > 0);
+        return new CommitRecord(ts, documents, indexes);
+    }
+
+    private static void WriteId(BinaryWriter writer, DocumentId id)
+    {
+        writer.Write(id.Table.Value);
+        writer.Write(id.InternalIdBytes());
+    }
+
+    private static DocumentId ReadId(BinaryReader reader) =>
+        DocumentId.FromInternalIdBytes(new TableNumber(reader.ReadUInt32()), reader.ReadBytes(16));
+}
