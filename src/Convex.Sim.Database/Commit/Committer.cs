@@ -68,6 +68,12 @@ internal sealed class Committer(Database database, IRuntime runtime)
             if (wait is not null)
             {
                 await wait;
+                if (runtime.Buggify.Fires())
+                {
+                    // Linger before taking the group, so more commits queue up and share it.
+                    await Task.Delay(TimeSpan.FromMilliseconds(runtime.Random.NextInt(1, 20)), runtime.Time, cancellationToken);
+                }
+
                 continue;
             }
 

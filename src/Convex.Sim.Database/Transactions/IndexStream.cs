@@ -101,6 +101,11 @@ public sealed class IndexStream
     {
         while (_page.Count == 0 && !_persistenceDone)
         {
+            if (_transaction.Database.Runtime.Buggify.Fires())
+            {
+                await Task.Yield(); // let other transactions run between two pages of one scan
+            }
+
             var range = RemainingRange();
             var pageRows = _pageRows;
             _pageRows = Math.Min(_pageRows * 2, _transaction.Options.ScanPageRows);

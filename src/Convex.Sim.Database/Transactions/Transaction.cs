@@ -83,6 +83,11 @@ public sealed partial class Transaction
         }
 
         ReadSet.Add(table.ById, IndexKeys.PointById(id));
+        if (Database.Runtime.Buggify.Fires())
+        {
+            await Task.Yield(); // let other transactions commit between this read and the next
+        }
+
         var value = _pending.TryGetValue(id, out var write)
             ? write.New
             : (await Database.GetAsync(id, SnapshotTs, cancellationToken))?.Value;
