@@ -27,16 +27,22 @@ internal static class SeedRun
 
     public static readonly TimeSpan SimulatedLimit = TimeSpan.FromHours(1);
 
-    public static SeedResult Run(ulong seed, bool keepTrace) => Run(seed, keepTrace, knobs => knobs);
+    public static SeedResult Run(ulong seed, bool keepTrace, Action<string>? onStart = null) =>
+        Run(seed, keepTrace, knobs => knobs, onStart);
 
-    /// <summary>Runs a seed with its knobs adjusted (tests use it to plant bugs, e.g. no OCC validation).</summary>
-    public static SeedResult Run(ulong seed, bool keepTrace, Func<ScenarioKnobs, ScenarioKnobs> adjust)
+    /// <summary>Runs a seed with its knobs adjusted (tests use it to plant bugs, e.g. no OCC validation).
+    /// <paramref name="onStart"/> receives the derived knobs before the run begins.</summary>
+    public static SeedResult Run(
+        ulong seed, bool keepTrace, Func<ScenarioKnobs, ScenarioKnobs> adjust, Action<string>? onStart = null)
     {
         var knobsRandom = new Prng(seed).Fork("knobs");
         var epoch = BaseEpoch + TimeSpan.FromSeconds(knobsRandom.NextInt(0, 365 * 24 * 3600));
         var loop = new SimLoop(seed, epoch, keepTrace);
         var knobs = adjust(ScenarioKnobs.Derive(knobsRandom));
         var device = StorageDevices.Create(loop, knobsRandom.Fork("disk"));
+        var description = $"{knobs.Workload} | {knobs.Faults} | attempts<={knobs.Database.MutationAttemptsMax} " +
+            $"writelog<={knobs.Database.WriteLogCommitsMax} page={knobs.Database.ScanPageRows} | disk: {device.Describe()}";
+        onStart?.Invoke(description);
         var scenario = new ListAppendScenario(loop, device, knobs);
         var outcome = loop.Run(scenario.RunAsync, SimulatedLimit);
 
@@ -49,8 +55,7 @@ internal static class SeedRun
         var history = scenario.History;
         return new SeedResult(seed, violations, loop.Trace.Hash, loop.Trace.Count, loop.Elapsed, loop.Steps,
             history.Committed, history.Aborted, history.Indeterminate, scenario.Node?.Crashes ?? 0,
-            $"{knobs.Workload} | {knobs.Faults} | attempts<={knobs.Database.MutationAttemptsMax} " +
-            $"writelog<={knobs.Database.WriteLogCommitsMax} page={knobs.Database.ScanPageRows} | disk: {device.Describe()}",
+            description,
             loop);
     }
 }

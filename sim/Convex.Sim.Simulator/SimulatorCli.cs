@@ -47,7 +47,14 @@ internal static class SimulatorCli
     /// <summary>Runs one seed (twice with the determinism check); returns the number of failing seeds (0 or 1).</summary>
     private static int RunSeed(ulong seed, CliOptions options, TextWriter output, out SeedResult result)
     {
-        result = SeedRun.Run(seed, keepTrace: false);
+        var announce = options.Verbose || options.First == options.Last;
+        result = SeedRun.Run(seed, keepTrace: false, knobs =>
+        {
+            if (announce)
+            {
+                output.WriteLine($"seed {seed}: {knobs}");
+            }
+        });
         var problems = new List<string>(result.Violations);
         if (options.CheckDeterminism)
         {
@@ -58,9 +65,8 @@ internal static class SimulatorCli
             }
         }
 
-        if (options.Verbose || options.First == options.Last)
+        if (announce)
         {
-            output.WriteLine($"seed {seed}: {result.Knobs}");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"seed {seed}: committed={result.Committed} aborted={result.Aborted} indeterminate={result.Indeterminate} " +
                 $"crashes={result.Crashes} steps={result.Steps} events={result.TraceEvents} simulated={result.Simulated.TotalSeconds:F1}s " +
