@@ -114,8 +114,9 @@ Begin(t) ==
     /\ snapshot' = [snapshot EXCEPT ![t] = latestTs]
     /\ UNCHANGED <<versions, latestTs, reads, writes, commitTs, history>>
 
-\* C#: Transaction.GetAsync / Transaction.ScanAsync (the observation is
-\* recorded in Transaction.ReadSet; a scan is several of these steps)
+\* C#: Transaction.GetAsync / Transaction.OpenStream + IndexStream.NextAsync
+\* (the observation is recorded in Transaction.ReadSet; a scan is several of
+\* these steps)
 Read(t, k) ==
     /\ status[t] = "running"
     /\ LET buffered == writes[t][k] # NoWrite
@@ -136,8 +137,9 @@ Write(t, k, val) ==
     /\ writes' = [writes EXCEPT ![t][k] = val]
     /\ UNCHANGED <<versions, latestTs, status, snapshot, reads, commitTs, history>>
 
-\* C#: Committer.ValidateAsync (the conflict check against WriteLog), then
-\* Committer.CommitAsync (timestamp assignment, persistence write, publish).
+\* C#: Committer.Validate (the conflict check against WriteLog, via
+\* Database.FirstConflict), then Committer.CommitGroupAsync (timestamp
+\* assignment, persistence write, Database.Publish).
 \* When validation fails this step is disabled and Abort is the way out.
 Commit(t) ==
     /\ status[t] = "running"
@@ -153,7 +155,7 @@ Commit(t) ==
     /\ history' = Append(history, t)
     /\ UNCHANGED <<snapshot, reads, writes>>
 
-\* C#: Committer.ValidateAsync throwing the OCC conflict error, or the
+\* C#: Committer.Validate answering with OccConflictException, or the
 \* function throwing before commit; the write buffer is dropped unseen.
 Abort(t) ==
     /\ status[t] = "running"
