@@ -18,14 +18,22 @@ namespace Convex.Sim.Simulator.Workloads;
 /// a transaction is 1-4 micro-ops, each a read of one key (by index equality, by id, or a range
 /// scan over several keys) or an append of a globally unique element (insert when the key has no
 /// document yet, patch otherwise). Each attempt is its own history transaction: an OCC conflict is
-/// an abort, and the client then starts a fresh transaction.
+/// an abort, and the client then starts a fresh transaction. Transactions also insert and delete
+/// whole documents in a side table <c>scratch</c> (checked as a set by <see cref="Checkers.SetChecker"/>),
+/// because list-append histories cannot express deletes.
 /// </summary>
 internal sealed class ListAppendClient(int process, ListAppendOptions options, IRandom random, HistoryRecorder history)
 {
+    private readonly ScratchRecorder scratch = new();
+
     public const string Table = "kv";
     public const string Index = "by_key";
+    public const string ScratchTable = "scratch";
 
     private readonly Dictionary<string, DocumentId> _knownIds = [];
+
+    /// <summary>This client's scratch-table inserts and deletes, per transaction.</summary>
+    public ScratchRecorder Scratch => scratch;
 
     public static string KeyName(int key) => $"k{key:D3}";
 
@@ -34,6 +42,7 @@ internal sealed class ListAppendClient(int process, ListAppendOptions options, I
     {
         var plan = PlanTransaction();
         var id = history.Begin(process);
+        scratch.Begin(id);
         var ops = new List<MicroOp>();
         var database = node.Current;
         if (database is null)
@@ -104,12 +113,14 @@ internal sealed class ListAppendClient(int process, ListAppendOptions options, I
         for (var i = 0; i < count; i++)
         {
             var key = random.NextInt(0, options.KeyCount);
-            var kind = random.NextInt(0, 10) switch
+            var kind = random.NextInt(0, 12) switch
             {
                 < 4 => OpKind.Append,
                 < 6 => OpKind.ReadByIndex,
                 < 8 => OpKind.ReadById,
-                _ => OpKind.ReadRange,
+                < 10 => OpKind.ReadRange,
+                10 => OpKind.ScratchInsert,
+                _ => OpKind.ScratchDelete,
             };
             plan.Add(new PlannedOp(kind, key, random.NextInt(1, 4)));
         }
@@ -132,6 +143,13 @@ internal sealed class ListAppendClient(int process, ListAppendOptions options, I
                 break;
             case OpKind.ReadRange:
                 await ReadRangeAsync(tx, step.Key, Math.Min(options.KeyCount - 1, step.Key + step.Width), ops, ct);
+                break;
+            case OpKind.ScratchInsert:
+                var inserted = await tx.InsertAsync(ScratchTable, ConvexObject.Empty.With("slot", new ConvexInt64(step.Key)), ct);
+                scratch.Inserted(DocumentIdCodec.Encode(inserted));
+                break;
+            case OpKind.ScratchDelete:
+                await DeleteSomeScratchAsync(tx, step.Width, ct);
                 break;
         }
     }
@@ -172,6 +190,21 @@ internal sealed class ListAppendClient(int process, ListAppendOptions options, I
         ops.Add(new ReadOp(key, Items(doc)));
     }
 
+    /// <summary>Deletes one of the first few scratch documents (in creation order, either direction).</summary>
+    private async Task DeleteSomeScratchAsync(Transaction tx, int pick, CancellationToken ct)
+    {
+        var order = random.Chance(1, 2) ? ScanOrder.Ascending : ScanOrder.Descending;
+        var docs = await tx.QueryAsync(ScratchTable, "by_creation_time", IndexRange.All, order, 4, ct);
+        if (docs.Count == 0)
+        {
+            return;
+        }
+
+        var id = IdOf(docs[pick % docs.Count]);
+        await tx.DeleteAsync(id, ct);
+        scratch.Deleted(DocumentIdCodec.Encode(id));
+    }
+
     private async Task ReadRangeAsync(Transaction tx, int first, int last, List<MicroOp> ops, CancellationToken ct)
     {
         var range = new IndexRange([], new RangeBound(new ConvexString(KeyName(first)), true),
@@ -209,6 +242,8 @@ internal sealed class ListAppendClient(int process, ListAppendOptions options, I
         ReadByIndex = 2,
         ReadById = 3,
         ReadRange = 4,
+        ScratchInsert = 5,
+        ScratchDelete = 6,
     }
 
     private readonly record struct PlannedOp(OpKind Kind, int Key, int Width);

@@ -50,7 +50,7 @@ internal sealed class ListAppendScenario(SimLoop loop, IStorageDevice device, Sc
         await Task.WhenAll([nemesis, probe]);
 
         await LivenessAsync(clients, ct);
-        await FinalCheckAsync(ct);
+        await FinalCheckAsync(clients, ct);
     }
 
     private async Task ClientLoopAsync(ListAppendClient client, CancellationToken ct)
@@ -130,12 +130,14 @@ internal sealed class ListAppendScenario(SimLoop loop, IStorageDevice device, Sc
         }
     }
 
-    private async Task FinalCheckAsync(CancellationToken ct)
+    private async Task FinalCheckAsync(List<ListAppendClient> clients, CancellationToken ct)
     {
         _node.Crash();
         await EnsureUpAsync(ct);
         var final = await ReadFinalStateAsync(ct);
+        var scratch = await ReadScratchAsync(ct);
         var history = _history.ToHistory();
+        Report(history, SetChecker.Check([.. clients.SelectMany(c => c.Scratch.Effects(history))], scratch));
         Report(history, SerializabilityChecker.Check(history));
         Report(history, DurabilityChecker.Check(history, final));
         Report(history, CommitTsChecker.Check(history));
@@ -173,6 +175,13 @@ internal sealed class ListAppendScenario(SimLoop loop, IStorageDevice device, Sc
         }
 
         return state;
+    }
+
+    private async Task<IReadOnlySet<string>> ReadScratchAsync(CancellationToken ct)
+    {
+        var docs = await _node.Current!.BeginReadOnly().QueryAsync(ListAppendClient.ScratchTable, "by_creation_time",
+            IndexRange.All, ScanOrder.Ascending, int.MaxValue, ct);
+        return docs.Select(d => ((ConvexString)d["_id"]!).Value).ToHashSet(StringComparer.Ordinal);
     }
 
     private async Task EnsureUpAsync(CancellationToken ct)

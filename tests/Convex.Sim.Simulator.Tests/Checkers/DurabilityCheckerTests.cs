@@ -56,3 +56,40 @@ public sealed class DurabilityCheckerTests
         Assert.Contains(result.Anomalies, a => a.Invariant == DurabilityChecker.NoLostCommittedState);
     }
 }
+
+public sealed class SetCheckerTests
+{
+    private static SetEffect E(int t, TransactionOutcome o, string[] ins, string[] del) => new(t, o, ins, del);
+
+    [Fact]
+    public void A_consistent_set_is_accepted()
+    {
+        var effects = new[]
+        {
+            E(0, TransactionOutcome.Committed, ["a", "b"], []),
+            E(1, TransactionOutcome.Committed, [], ["a"]),
+            E(2, TransactionOutcome.Aborted, ["c"], ["b"]),
+            E(3, TransactionOutcome.Indeterminate, ["d"], []),
+        };
+        Assert.True(SetChecker.Check(effects, new HashSet<string> { "b" }).Ok);
+        Assert.True(SetChecker.Check(effects, new HashSet<string> { "b", "d" }).Ok);
+    }
+
+    [Fact]
+    public void Lost_inserts_lost_deletes_aborted_inserts_and_double_deletes_are_reported()
+    {
+        var effects = new[]
+        {
+            E(0, TransactionOutcome.Committed, ["a", "b"], []),
+            E(1, TransactionOutcome.Committed, [], ["a"]),
+            E(2, TransactionOutcome.Committed, [], ["a"]),
+            E(3, TransactionOutcome.Aborted, ["c"], []),
+        };
+        var result = SetChecker.Check(effects, new HashSet<string> { "a", "c" });
+        var classes = result.Anomalies.Select(a => a.Class).ToList();
+        Assert.Contains("LostInsert", classes);           // b
+        Assert.Contains("LostDelete", classes);           // a is still there
+        Assert.Contains("AbortedInsertPresent", classes); // c
+        Assert.Contains("DoubleDelete", classes);         // a deleted by T1 and T2
+    }
+}

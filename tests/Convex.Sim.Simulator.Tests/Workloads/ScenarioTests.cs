@@ -41,6 +41,7 @@ public sealed class ScenarioTests
         Assert.Contains(found, v => v.StartsWith("SerializableHistory", StringComparison.Ordinal)
             || v.StartsWith("NoLostUpdate", StringComparison.Ordinal));
         Assert.Contains(found, v => v.StartsWith("MonotonicCommitTs", StringComparison.Ordinal));
+        Assert.Contains(found, v => v.Contains("(DoubleDelete)", StringComparison.Ordinal)); // deletes in the side table
     }
 
     private static ScenarioKnobs GapKnobs(ScenarioKnobs knobs) =>
