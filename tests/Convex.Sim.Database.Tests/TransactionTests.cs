@@ -8,12 +8,17 @@ using static Convex.Sim.Database.Tests.DatabaseFixture;
 
 namespace Convex.Sim.Database.Tests;
 
-public sealed class TransactionTests
+/// <summary>Transaction semantics, run over every persistence implementation (one subclass each).</summary>
+public abstract class TransactionTests
 {
+    protected abstract IPersistence CreatePersistence();
+
+    private Task<Database> OpenDatabaseAsync(DatabaseOptions? options = null) => OpenAsync(CreatePersistence(), options);
+
     [Fact]
     public async Task Insert_assigns_system_fields_and_is_visible_after_commit()
     {
-        var db = await OpenAsync();
+        var db = await OpenDatabaseAsync();
         var tx = db.BeginTransaction();
         var id = await tx.InsertAsync("messages", Doc(("body", S("hi"))), Ct);
         var ts = await db.CommitAsync(tx, Ct);
@@ -31,7 +36,7 @@ public sealed class TransactionTests
     [Fact]
     public async Task A_snapshot_does_not_see_later_commits()
     {
-        var db = await OpenAsync();
+        var db = await OpenDatabaseAsync();
         var id = await InsertAsync(db, "t", Doc(("n", I(1))));
         var reader = db.BeginTransaction();
 
@@ -46,7 +51,7 @@ public sealed class TransactionTests
     [Fact]
     public async Task A_write_after_a_stale_read_conflicts()
     {
-        var db = await OpenAsync();
+        var db = await OpenDatabaseAsync();
         var id = await InsertAsync(db, "t", Doc(("n", I(1))));
         var first = db.BeginTransaction();
         var second = db.BeginTransaction();
@@ -63,7 +68,7 @@ public sealed class TransactionTests
     [Fact]
     public async Task Disjoint_transactions_both_commit_with_increasing_timestamps()
     {
-        var db = await OpenAsync();
+        var db = await OpenDatabaseAsync();
         var a = await InsertAsync(db, "t", Doc(("n", I(1))));
         var b = await InsertAsync(db, "t", Doc(("n", I(1))));
         var first = db.BeginTransaction();
@@ -79,7 +84,7 @@ public sealed class TransactionTests
     [Fact]
     public async Task An_insert_into_a_scanned_range_is_a_phantom_conflict()
     {
-        var db = await OpenAsync();
+        var db = await OpenDatabaseAsync();
         await db.CreateIndexAsync("users", "by_age", [FieldPath.Parse("age")], Ct);
         var reader = db.BeginTransaction();
         var adults = await reader.QueryAsync("users", "by_age",
@@ -94,7 +99,7 @@ public sealed class TransactionTests
     [Fact]
     public async Task An_insert_outside_a_scanned_range_does_not_conflict()
     {
-        var db = await OpenAsync();
+        var db = await OpenDatabaseAsync();
         await db.CreateIndexAsync("users", "by_age", [FieldPath.Parse("age")], Ct);
         var reader = db.BeginTransaction();
         await reader.QueryAsync("users", "by_age",
@@ -108,7 +113,7 @@ public sealed class TransactionTests
     [Fact]
     public async Task A_transaction_reads_its_own_writes_in_index_order()
     {
-        var db = await OpenAsync();
+        var db = await OpenDatabaseAsync();
         await db.CreateIndexAsync("users", "by_age", [FieldPath.Parse("age")], Ct);
         var bob = await InsertAsync(db, "users", Doc(("name", S("bob")), ("age", I(40))));
         await InsertAsync(db, "users", Doc(("name", S("ann")), ("age", I(20))));
@@ -128,7 +133,7 @@ public sealed class TransactionTests
     [Fact]
     public async Task Index_ranges_follow_the_convex_value_order()
     {
-        var db = await OpenAsync();
+        var db = await OpenDatabaseAsync();
         await db.CreateIndexAsync("t", "by_v", [FieldPath.Parse("v")], Ct);
         await InsertAsync(db, "t", Doc(("name", S("float")), ("v", new ConvexFloat64(0.5))));
         await InsertAsync(db, "t", Doc(("name", S("int")), ("v", I(7))));
@@ -150,7 +155,7 @@ public sealed class TransactionTests
     [Fact]
     public async Task Creating_an_index_backfills_existing_documents()
     {
-        var db = await OpenAsync();
+        var db = await OpenDatabaseAsync();
         await InsertAsync(db, "t", Doc(("k", S("b"))));
         await InsertAsync(db, "t", Doc(("k", S("a"))));
         await db.CreateIndexAsync("t", "by_k", [FieldPath.Parse("k")], Ct);
@@ -162,7 +167,7 @@ public sealed class TransactionTests
     [Fact]
     public async Task Deleted_documents_disappear_from_gets_and_indexes()
     {
-        var db = await OpenAsync();
+        var db = await OpenDatabaseAsync();
         var id = await InsertAsync(db, "t", Doc(("k", S("a"))));
         var tx = db.BeginTransaction();
         await tx.DeleteAsync(id, Ct);
@@ -176,7 +181,7 @@ public sealed class TransactionTests
     [Fact]
     public async Task Reading_a_missing_table_yields_nothing_and_its_creation_conflicts()
     {
-        var db = await OpenAsync();
+        var db = await OpenDatabaseAsync();
         var reader = db.BeginTransaction();
         Assert.Empty(await reader.QueryAsync("later", "by_creation_time", IndexRange.All, ScanOrder.Ascending, 10, Ct));
         await reader.InsertAsync("other", Doc(("x", I(1))), Ct);
@@ -188,7 +193,7 @@ public sealed class TransactionTests
     [Fact]
     public async Task Concurrent_increments_lose_no_update()
     {
-        var db = await OpenAsync(DatabaseOptions.Default with { MutationAttemptsMax = 100, RetryBackoffInitial = TimeSpan.Zero });
+        var db = await OpenDatabaseAsync(DatabaseOptions.Default with { MutationAttemptsMax = 100, RetryBackoffInitial = TimeSpan.Zero });
         var id = await InsertAsync(db, "counter", Doc(("n", I(0))));
         var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => db.RunMutationAsync(async (tx, ct) =>
         {
@@ -209,5 +214,34 @@ public sealed class TransactionTests
         var id = await tx.InsertAsync(table, value, Ct);
         await db.CommitAsync(tx, Ct);
         return id;
+    }
+}
+
+public sealed class MemoryTransactionTests : TransactionTests
+{
+    protected override IPersistence CreatePersistence() => new Storage.Memory.MemoryPersistence();
+}
+
+public sealed class SqliteTransactionTests : TransactionTests, IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("convex-sim-db-");
+    private int _files;
+
+    protected override IPersistence CreatePersistence() =>
+        new Storage.Sqlite.SqlitePersistence(Path.Combine(_dir.FullName, $"db{++_files}.sqlite"));
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Delete(recursive: true);
+    }
+}
+
+public sealed class LogTransactionTests : TransactionTests
+{
+    protected override IPersistence CreatePersistence()
+    {
+        var disk = new Simulator.Disk.SimDisk(TimeProvider.System, new Prng(3), Simulator.Disk.SimDiskOptions.None);
+        return new Storage.Log.LogPersistence(disk);
     }
 }
