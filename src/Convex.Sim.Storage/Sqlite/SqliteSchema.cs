@@ -17,6 +17,8 @@ internal static class SqliteSchema
     public const string Create = """
         PRAGMA journal_mode=WAL;
         PRAGMA synchronous=FULL;
+        PRAGMA wal_autocheckpoint=8192;
+        PRAGMA cache_size=-65536;
         CREATE TABLE IF NOT EXISTS documents (
             table_number INTEGER NOT NULL,
             internal_id BLOB NOT NULL,
