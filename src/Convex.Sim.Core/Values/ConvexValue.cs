@@ -94,6 +94,9 @@ public sealed class ConvexBytes(ReadOnlySpan<byte> value) : ConvexValue
 
 public sealed class ConvexArray(ImmutableArray<ConvexValue> items) : ConvexValue
 {
+    /// <summary>The value's size once computed by <see cref="ValueSize"/>; -1 until then.</summary>
+    internal long MemoizedSize = -1;
+
     public static readonly ConvexArray Empty = new(ImmutableArray<ConvexValue>.Empty);
 
     public ImmutableArray<ConvexValue> Items { get; } = items.IsDefault ? ImmutableArray<ConvexValue>.Empty : items;
@@ -104,6 +107,9 @@ public sealed class ConvexArray(ImmutableArray<ConvexValue> items) : ConvexValue
 /// <summary>An object; fields are kept sorted by name (ordinal), as the official backend stores them.</summary>
 public sealed class ConvexObject(ImmutableSortedDictionary<string, ConvexValue> fields) : ConvexValue
 {
+    /// <summary>The value's size once computed by <see cref="ValueSize"/>; -1 until then.</summary>
+    internal long MemoizedSize = -1;
+
     public static readonly ConvexObject Empty =
         new(ImmutableSortedDictionary.Create<string, ConvexValue>(StringComparer.Ordinal));
 
