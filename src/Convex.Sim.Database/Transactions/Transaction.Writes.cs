@@ -12,7 +12,9 @@ namespace Convex.Sim.Database.Transactions;
 public sealed partial class Transaction
 {
     /// <summary>Inserts a document into a user table, creating the table on first insert.</summary>
-    public async ValueTask<DocumentId> InsertAsync(string tableName, ConvexObject value, CancellationToken cancellationToken)
+    /// <remarks>Completes synchronously today (nothing is read); asynchronous in its signature so that
+    /// a schema check against stored metadata can read later without changing callers.</remarks>
+    public ValueTask<DocumentId> InsertAsync(string tableName, ConvexObject value, CancellationToken cancellationToken)
     {
         EnsureWritable();
         Identifiers.ValidateTableName(tableName);
@@ -23,8 +25,7 @@ public sealed partial class Transaction
 
         RejectSystemFields(value, allowIdentical: null);
         var table = Catalog.FindTable(tableName) ?? CreateTable(tableName);
-        await ValueTask.CompletedTask;
-        return InsertInto(table, value);
+        return ValueTask.FromResult(InsertInto(table, value));
     }
 
     /// <summary>Shallow-merges <paramref name="fields"/> into a document (a null value removes the field).</summary>
@@ -74,7 +75,7 @@ public sealed partial class Transaction
     }
 
     /// <summary>Creates a user index and backfills it from the table's documents at the snapshot.</summary>
-    internal async ValueTask<IndexInfo> CreateIndexAsync(
+    internal ValueTask<IndexInfo> CreateIndexAsync(
         string tableName, string indexName, IReadOnlyList<FieldPath> fields, CancellationToken cancellationToken)
     {
         EnsureWritable();
@@ -88,8 +89,7 @@ public sealed partial class Transaction
         var index = new IndexInfo(Catalog.NextIndexId(), table.Number, indexName, [.. fields], IndexKind.User);
         InsertInto(SystemTables.Indexes, SystemTables.IndexRecord(index));
         Catalog = Catalog.WithIndex(index);
-        await ValueTask.CompletedTask;
-        return index;
+        return ValueTask.FromResult(index);
     }
 
     private DocumentId InsertInto(TableInfo table, ConvexObject value)
