@@ -48,20 +48,8 @@ internal sealed class WriteLogProbe(IRandom random, ListAppendOptions options)
                 return null; // the node restarted: the write log was rebuilt
             }
 
-            var upTo = database.LatestTs;
-            var changed = database.ChangedBetween(before.ReadSet, before.SnapshotTs, upTo);
-            var expected = await RecomputeAsync(database.Catalog, persistence, before.ReadSet, before.SnapshotTs, upTo, ct);
-            var rowsAfter = await Query(database.BeginReadOnly(upTo), range, ct);
             Checked++;
-            if (changed != expected)
-            {
-                return $"WriteLogAgreesWithHistory: write log says changed={changed} in ({before.SnapshotTs}, {upTo}], " +
-                    $"recomputation from persistence says {expected}";
-            }
-
-            return !changed && !rowsBefore.SequenceEqual(rowsAfter)
-                ? $"NoMissedInvalidation: result changed in ({before.SnapshotTs}, {upTo}] but the write log saw nothing"
-                : null;
+            return await CompareAsync(database, persistence, before, range, rowsBefore, database.ChangedBetween, ct);
         }
         catch (Exception e) when (e is ConvexException or TimeoutException)
         {
@@ -70,7 +58,32 @@ internal sealed class WriteLogProbe(IRandom random, ListAppendOptions options)
         }
     }
 
-    private static async Task<List<string>> Query(Database.Transactions.Transaction tx, IndexRange range, CancellationToken ct)
+    /// <summary>
+    /// Compares the write log's answer for (snapshot of <paramref name="before"/>, latest] with the
+    /// recomputation from persistence and with the query's results; returns the violation, if any.
+    /// <paramref name="changedBetween"/> is the database's answer (tests pass a wrong one to prove the
+    /// comparison catches it).
+    /// </summary>
+    internal static async Task<string?> CompareAsync(
+        Database.Database database, IPersistence persistence, Database.Transactions.Transaction before, IndexRange range,
+        List<string> rowsBefore, Func<ReadSet, Timestamp, Timestamp, bool> changedBetween, CancellationToken ct)
+    {
+        var upTo = database.LatestTs;
+        var changed = changedBetween(before.ReadSet, before.SnapshotTs, upTo);
+        var expected = await RecomputeAsync(database.Catalog, persistence, before.ReadSet, before.SnapshotTs, upTo, ct);
+        var rowsAfter = await Query(database.BeginReadOnly(upTo), range, ct);
+        if (changed != expected)
+        {
+            return $"WriteLogAgreesWithHistory: write log says changed={changed} in ({before.SnapshotTs}, {upTo}], " +
+                $"recomputation from persistence says {expected}";
+        }
+
+        return !changed && !rowsBefore.SequenceEqual(rowsAfter)
+            ? $"NoMissedInvalidation: result changed in ({before.SnapshotTs}, {upTo}] but the write log saw nothing"
+            : null;
+    }
+
+    internal static async Task<List<string>> Query(Database.Transactions.Transaction tx, IndexRange range, CancellationToken ct)
     {
         var docs = await tx.QueryAsync(ListAppendClient.Table, ListAppendClient.Index, range, ScanOrder.Ascending, 100, ct);
         return [.. docs.Select(d => ConvexJson.Encode(d))];
