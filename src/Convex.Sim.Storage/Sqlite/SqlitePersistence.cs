@@ -89,11 +89,9 @@ public sealed class SqlitePersistence : IPersistence
 
         lock (_gate)
         {
-            foreach (var (key, id, docTs, json) in ScanLiveKeys(index, range, at, order, limit))
+            foreach (var (key, id, docTs, _) in ScanLiveKeys(index, range, at, order, limit))
             {
-                // An index entry never outlives its document.
-                Invariant.Assert(json is not null);
-                rows.Add(new IndexRow(key, new StoredDocument(id, new Timestamp((ulong)docTs), Decode(id, docTs, json!))));
+                rows.Add(new IndexRow(key, new StoredDocument(id, new Timestamp((ulong)docTs), VersionLocked(id, docTs))));
             }
         }
 
@@ -179,7 +177,23 @@ public sealed class SqlitePersistence : IPersistence
         }
 
         var id = DocumentId.FromInternalIdBytes(new TableNumber((uint)reader.GetInt64(1)), reader.GetFieldValue<byte[]>(2));
-        return reader.IsDBNull(4) ? (key, id, 0, null) : (key, id, reader.GetInt64(3), reader.GetString(4));
+        Invariant.Assert(!reader.IsDBNull(3)); // an index entry never outlives its document
+        return (key, id, reader.GetInt64(3), null);
+    }
+
+    /// <summary>A known document version: from the decoded cache, else read and decoded.</summary>
+    private ConvexObject VersionLocked(DocumentId id, long ts)
+    {
+        if (_decoded.TryGetValue((id, ts), out var cached))
+        {
+            return cached;
+        }
+
+        var command = _sql.DocumentVersion;
+        SqliteStatements.Bind(command, ("$table", (long)id.Table.Value), ("$id", id.InternalIdBytes()), ("$ts", ts));
+        var json = command.ExecuteScalar() as string;
+        Invariant.Assert(json is not null); // the version an index entry points to is a live document
+        return Decode(id, ts, json!);
     }
 
     private ConvexObject Decode(DocumentId id, long ts, string json)

@@ -51,6 +51,9 @@ internal static class SqliteSchema
 
     public const string LatestCommit = "SELECT MAX(ts) FROM commits";
 
+    public const string DocumentVersion =
+        "SELECT json FROM documents WHERE table_number = $table AND internal_id = $id AND ts = $ts";
+
     public const string CommitsBetween = "SELECT ts FROM commits WHERE ts > $after AND ts <= $upTo ORDER BY ts";
 
     public const string DocumentsAt = "SELECT table_number, internal_id, json FROM documents WHERE ts = $ts";
@@ -66,14 +69,13 @@ internal static class SqliteSchema
     {
         var direction = ascending ? "ASC" : "DESC";
         var end = bounded ? "AND key < $end" : "";
-        // The document version each entry points to is joined in the same query (one round trip
-        // instead of one per row); its JSON is read only for the rows the caller keeps.
+        // The timestamp of the document version each entry points to comes with the row (one round
+        // trip instead of one per row); the document itself usually comes from the decoded cache.
         return $"""
-            SELECT i.key, i.table_number, i.internal_id, d.ts, d.json
-            FROM indexes i LEFT JOIN documents d
-              ON d.table_number = i.table_number AND d.internal_id = i.internal_id
-             AND d.ts = (SELECT MAX(ts) FROM documents
-                         WHERE table_number = i.table_number AND internal_id = i.internal_id AND ts <= $at)
+            SELECT i.key, i.table_number, i.internal_id,
+                   (SELECT MAX(ts) FROM documents
+                    WHERE table_number = i.table_number AND internal_id = i.internal_id AND ts <= $at) AS doc_ts
+            FROM indexes i
             WHERE i.index_id = $index AND i.key >= $start {end} AND i.ts <= $at
             ORDER BY i.key {direction}, i.ts {direction}
             """;

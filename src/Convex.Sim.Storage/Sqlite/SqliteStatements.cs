@@ -19,6 +19,7 @@ internal sealed class SqliteStatements : IDisposable
         _connection = connection;
         GetDocument = Prepare(SqliteSchema.GetDocument);
         LatestCommit = Prepare(SqliteSchema.LatestCommit);
+        DocumentVersion = Prepare(SqliteSchema.DocumentVersion);
         _scans = [Prepare(SqliteSchema.Scan(true, true)), Prepare(SqliteSchema.Scan(true, false)),
             Prepare(SqliteSchema.Scan(false, true)), Prepare(SqliteSchema.Scan(false, false))];
         _insertDocument = Prepare(SqliteSchema.InsertDocument);
@@ -29,6 +30,8 @@ internal sealed class SqliteStatements : IDisposable
     public SqliteCommand GetDocument { get; }
 
     public SqliteCommand LatestCommit { get; }
+
+    public SqliteCommand DocumentVersion { get; }
 
     public SqliteCommand Scan(bool ascending, bool bounded) => _scans[(ascending ? 0 : 2) + (bounded ? 0 : 1)];
 
@@ -74,7 +77,7 @@ internal sealed class SqliteStatements : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in _scans.Concat([GetDocument, LatestCommit, _insertDocument, _insertIndex, _insertCommit]))
+        foreach (var command in _scans.Concat([GetDocument, LatestCommit, DocumentVersion, _insertDocument, _insertIndex, _insertCommit]))
         {
             command.Dispose();
         }
