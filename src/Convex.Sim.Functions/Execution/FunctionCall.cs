@@ -1,0 +1,21 @@
+using Convex.Sim.Core;
+using Convex.Sim.Core.Values;
+
+namespace Convex.Sim.Functions.Execution;
+
+/// <summary>
+/// A request to run one function: its path (<c>messages:list</c>), its argument object, the
+/// caller's identity, whether internal functions may be called (only from other functions and
+/// admins), and for queries an optional timestamp to read at.
+/// </summary>
+public sealed record FunctionCall(string Path, ConvexObject Args)
+{
+    public UserIdentity? Identity { get; init; }
+
+    public bool AllowInternal { get; init; }
+
+    public Timestamp? At { get; init; }
+
+    /// <summary>Chosen by the caller for actions (the library echoes it back in action syscalls).</summary>
+    public string RequestId { get; init; } = "";
+}

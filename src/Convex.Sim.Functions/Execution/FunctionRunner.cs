@@ -1,0 +1,129 @@
+using Convex.Sim.Core;
+using Convex.Sim.Core.Values;
+using Convex.Sim.Database.Transactions;
+using Convex.Sim.Functions.Hosting;
+using Convex.Sim.Functions.Modules;
+using Convex.Sim.Runtime;
+using DatabaseEngine = Convex.Sim.Database.Database;
+
+namespace Convex.Sim.Functions.Execution;
+
+/// <summary>
+/// Runs the functions of the active deployment: queries at a snapshot, mutations in OCC
+/// transactions retried on conflict, actions outside any transaction. The same code runs in the
+/// server and in the simulator; all time, randomness and concurrency come from the runtime.
+/// </summary>
+public sealed partial class FunctionRunner
+{
+    private readonly DatabaseEngine _database;
+    private readonly IRuntime _runtime;
+    private readonly FunctionRunnerOptions _options;
+    private readonly IRandom _seeds;
+    private volatile WorkerPool _pool;
+    private long _requests;
+
+    public FunctionRunner(DatabaseEngine database, IRuntime runtime, FunctionRunnerOptions? options = null)
+    {
+        _database = database;
+        _runtime = runtime;
+        _options = options ?? new FunctionRunnerOptions();
+        _seeds = runtime.Random.Fork("functions");
+        _pool = new WorkerPool(ModuleSet.Empty, runtime.Time, _options.MaxIdleWorkers);
+    }
+
+    public ModuleSet Modules => _pool.Modules;
+
+    /// <summary>Switches to a new set of modules. Executions already running finish on the old set.</summary>
+    public void Deploy(ModuleSet modules) => _pool = new WorkerPool(modules, _runtime.Time, _options.MaxIdleWorkers);
+
+    public async Task<FunctionResult> RunQueryAsync(FunctionCall call, CancellationToken cancellationToken)
+    {
+        var path = UdfPath.Parse(call.Path);
+        var transaction = _database.BeginReadOnly(call.At);
+        var (outcome, host) = await ExecuteInTransactionAsync(path, UdfKind.Query, call, transaction, cancellationToken);
+        return ToResult(outcome, host.Logs, transaction.SnapshotTs, transaction);
+    }
+
+    public async Task<FunctionResult> RunMutationAsync(FunctionCall call, CancellationToken cancellationToken)
+    {
+        var path = UdfPath.Parse(call.Path);
+        LogCollector? logs = null;
+        try
+        {
+            var committed = await _database.RunMutationAsync(async (transaction, ct) =>
+            {
+                var (outcome, host) = await ExecuteInTransactionAsync(path, UdfKind.Mutation, call, transaction, ct);
+                logs = host.Logs;
+                if (!outcome.Succeeded)
+                {
+                    // Nothing the mutation wrote may be committed.
+                    throw new MutationFailedException(outcome, host.Logs, transaction);
+                }
+
+                return (outcome, transaction);
+            }, cancellationToken);
+            return ToResult(committed.Value.outcome, logs!, committed.CommitTs, committed.Value.transaction);
+        }
+        catch (MutationFailedException failed)
+        {
+            return ToResult(failed.Outcome, failed.Logs, failed.Transaction.SnapshotTs, failed.Transaction);
+        }
+    }
+
+    private async Task<(JsOutcome Outcome, TransactionHost Host)> ExecuteInTransactionAsync(
+        UdfPath path, UdfKind kind, FunctionCall call, Transaction transaction, CancellationToken cancellationToken)
+    {
+        var context = new ExecutionContext(path.ToString(), kind, call.Identity, call.RequestId);
+        var host = new TransactionHost(transaction, context, _seeds.Fork($"execution-{Interlocked.Increment(ref _requests)}"));
+        var worker = _pool.Rent();
+        worker.Clock.Freeze(_runtime.Time.GetUtcNow());
+        worker.Bind(host, _options.UdfLimits);
+        JsOutcome outcome;
+        try
+        {
+            outcome = await FunctionInvoker.InvokeAsync(worker, path, kind, ArgsArray(call.Args), call.RequestId, cancellationToken);
+        }
+        finally
+        {
+            worker.Unbind();
+            _pool.Return(worker);
+        }
+
+        return (host.FatalError is { } fatal ? JsOutcome.Failure(fatal) : outcome, host);
+    }
+
+    private static string ArgsArray(ConvexObject args) => $"[{ConvexJson.Encode(args)}]";
+
+    private static FunctionResult ToResult(JsOutcome outcome, LogCollector logs, Timestamp ts, Transaction? transaction)
+    {
+        var result = new FunctionResult
+        {
+            LogLines = logs.Lines,
+            Ts = ts,
+            ReadSet = transaction?.ReadSet,
+        };
+        if (!outcome.Succeeded)
+        {
+            return result with { ErrorMessage = outcome.ErrorMessage, ErrorData = outcome.ErrorData, IsSystemError = outcome.IsSystemError };
+        }
+
+        try
+        {
+            return result with { Value = ConvexJson.Decode(outcome.ResultJson!) };
+        }
+        catch (InvalidValueException e)
+        {
+            return result with { ErrorMessage = $"Function returned an invalid value: {e.Message}" };
+        }
+    }
+
+    /// <summary>Carries a failed mutation's outcome out of the commit loop without committing.</summary>
+    private sealed class MutationFailedException(JsOutcome outcome, LogCollector logs, Transaction transaction) : Exception
+    {
+        public JsOutcome Outcome { get; } = outcome;
+
+        public LogCollector Logs { get; } = logs;
+
+        public Transaction Transaction { get; } = transaction;
+    }
+}

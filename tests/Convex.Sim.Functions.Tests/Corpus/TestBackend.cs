@@ -1,0 +1,45 @@
+using Convex.Sim.Core.Values;
+using Convex.Sim.Functions.Execution;
+using Convex.Sim.Runtime.Production;
+using Convex.Sim.Storage.Memory;
+using DatabaseEngine = Convex.Sim.Database.Database;
+
+namespace Convex.Sim.Functions.Tests.Corpus;
+
+/// <summary>A database over memory persistence with the corpus deployed, on the production runtime.</summary>
+internal sealed class TestBackend
+{
+    private TestBackend(DatabaseEngine database, FunctionRunner runner)
+    {
+        Database = database;
+        Runner = runner;
+    }
+
+    public DatabaseEngine Database { get; }
+
+    public FunctionRunner Runner { get; }
+
+    public static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static async Task<TestBackend> StartAsync(FunctionRunnerOptions? options = null)
+    {
+        var runtime = new ProductionRuntime(seed: 7);
+        var database = await DatabaseEngine.OpenAsync(runtime, new MemoryPersistence(), Convex.Sim.Database.DatabaseOptions.Default, Ct);
+        var runner = new FunctionRunner(database, runtime, options);
+        runner.Deploy(CorpusBundle.Modules);
+        return new TestBackend(database, runner);
+    }
+
+    public Task<FunctionResult> QueryAsync(string path, ConvexObject? args = null) =>
+        Runner.RunQueryAsync(new FunctionCall(path, args ?? Obj()) { AllowInternal = true }, Ct);
+
+    public Task<FunctionResult> MutationAsync(string path, ConvexObject? args = null) =>
+        Runner.RunMutationAsync(new FunctionCall(path, args ?? Obj()) { AllowInternal = true }, Ct);
+
+    public static ConvexObject Obj(params (string Name, ConvexValue Value)[] fields) =>
+        ConvexObject.From(fields.Select(f => new KeyValuePair<string, ConvexValue>(f.Name, f.Value)));
+
+    public static ConvexString S(string value) => new(value);
+
+    public static ConvexFloat64 N(double value) => new(value);
+}
