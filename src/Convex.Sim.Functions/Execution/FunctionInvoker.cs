@@ -14,9 +14,33 @@ namespace Convex.Sim.Functions.Execution;
 /// </summary>
 internal static class FunctionInvoker
 {
-    public static Task<JsOutcome> InvokeAsync(
-        JsWorker worker, UdfPath path, UdfKind kind, string argsArrayJson, string requestId, CancellationToken cancellationToken) =>
-        JsEventLoop.RunAsync(worker, () =>
+    /// <summary>
+    /// Budget for evaluating a module the first time a worker imports it. Separate from the
+    /// function's own budget: the first call on a fresh worker must not pay for the library's
+    /// evaluation (Convex analyzes modules with a 4 s limit).
+    /// </summary>
+    private static readonly ExecutionLimits ImportLimits = new() { UserTime = TimeSpan.FromSeconds(4), Statements = 50_000_000 };
+
+    public static async Task<JsOutcome> InvokeAsync(
+        JsWorker worker, UdfPath path, UdfKind kind, string argsArrayJson, string requestId, ExecutionLimits limits,
+        CancellationToken cancellationToken)
+    {
+        if (!worker.IsImported(path.ModulePath))
+        {
+            worker.Budget.Arm(limits.UserTime is null ? ImportLimits with { UserTime = null } : ImportLimits);
+            var imported = await JsEventLoop.RunAsync(worker, () =>
+            {
+                Resolve(worker, path, kind);
+                return new JsString("null");
+            }, cancellationToken);
+            if (!imported.Succeeded)
+            {
+                return imported;
+            }
+        }
+
+        worker.Budget.Arm(limits);
+        return await JsEventLoop.RunAsync(worker, () =>
         {
             var function = Resolve(worker, path, kind);
             var invoke = function.Get(InvokeName(kind));
@@ -25,6 +49,7 @@ internal static class FunctionInvoker
                 : [new JsString(argsArrayJson)];
             return worker.Engine.Invoke(invoke, function, args);
         }, cancellationToken);
+    }
 
     /// <summary>The exported function object, checked to be of the requested kind.</summary>
     public static ObjectInstance Resolve(JsWorker worker, UdfPath path, UdfKind kind)

@@ -20,6 +20,7 @@ public sealed partial class FunctionRunner
     private readonly FunctionRunnerOptions _options;
     private readonly IRandom _seeds;
     private volatile WorkerPool _pool;
+    private readonly Lock _seedLock = new();
     private long _requests;
 
     public FunctionRunner(DatabaseEngine database, IRuntime runtime, FunctionRunnerOptions? options = null)
@@ -70,26 +71,67 @@ public sealed partial class FunctionRunner
         }
     }
 
+    public async Task<FunctionResult> RunActionAsync(FunctionCall call, CancellationToken cancellationToken)
+    {
+        var path = UdfPath.Parse(call.Path);
+        var requestId = call.RequestId.Length > 0 ? call.RequestId : NewRequestId();
+        var context = new ExecutionContext(path.ToString(), UdfKind.Action, call.Identity, requestId);
+        var host = new ActionHost(this, context, NextRandom(), _runtime.Time);
+        var outcome = await ExecuteAsync(host, path, UdfKind.Action, call with { RequestId = requestId }, _options.ActionLimits, freezeClock: false, cancellationToken);
+        return ToResult(outcome, context.Logs, Timestamp.Zero, null);
+    }
+
     private async Task<(JsOutcome Outcome, TransactionHost Host)> ExecuteInTransactionAsync(
         UdfPath path, UdfKind kind, FunctionCall call, Transaction transaction, CancellationToken cancellationToken)
     {
         var context = new ExecutionContext(path.ToString(), kind, call.Identity, call.RequestId);
-        var host = new TransactionHost(transaction, context, _seeds.Fork($"execution-{Interlocked.Increment(ref _requests)}"));
+        var host = new TransactionHost(transaction, context, NextRandom());
+        var outcome = await ExecuteAsync(host, path, kind, call, _options.UdfLimits, freezeClock: true, cancellationToken);
+        return (host.FatalError is { } fatal && outcome.Succeeded ? JsOutcome.Failure($"Uncaught Error: {fatal}") : outcome, host);
+    }
+
+    /// <summary>Runs one invocation on a pooled worker. A system error poisons the worker and becomes a failed outcome.</summary>
+    private async Task<JsOutcome> ExecuteAsync(
+        IExecutionHost host, UdfPath path, UdfKind kind, FunctionCall call, ExecutionLimits limits, bool freezeClock,
+        CancellationToken cancellationToken)
+    {
         var worker = _pool.Rent();
-        worker.Clock.Freeze(_runtime.Time.GetUtcNow());
-        worker.Bind(host, _options.UdfLimits);
-        JsOutcome outcome;
+        if (freezeClock)
+        {
+            worker.Clock.Freeze(_runtime.Time.GetUtcNow());
+        }
+
+        worker.Bind(host, limits);
         try
         {
-            outcome = await FunctionInvoker.InvokeAsync(worker, path, kind, ArgsArray(call.Args), call.RequestId, cancellationToken);
+            return await FunctionInvoker.InvokeAsync(worker, path, kind, ArgsArray(call.Args), call.RequestId, limits, cancellationToken);
+        }
+        catch (Exception e) when (SystemErrors.IsSystem(e) && e is not OperationCanceledException and not Database.Errors.OccConflictException)
+        {
+            worker.Poison();
+            return JsOutcome.SystemFailure($"Server Error: {e.Message}");
         }
         finally
         {
             worker.Unbind();
             _pool.Return(worker);
         }
+    }
 
-        return (host.FatalError is { } fatal ? JsOutcome.Failure(fatal) : outcome, host);
+    /// <summary>A fresh random stream per execution; the parent stream is shared, hence the lock.</summary>
+    private IRandom NextRandom()
+    {
+        lock (_seedLock)
+        {
+            return _seeds.Fork($"execution-{++_requests}");
+        }
+    }
+
+    private string NewRequestId()
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        NextRandom().NextBytes(bytes);
+        return Convert.ToHexStringLower(bytes);
     }
 
     private static string ArgsArray(ConvexObject args) => $"[{ConvexJson.Encode(args)}]";

@@ -33,6 +33,18 @@ public sealed class LogCollector
         _lines.Add($"[{Name(level)}] {text}");
     }
 
+    /// <summary>Adds a line that is already formatted (a nested function's log).</summary>
+    public void AddRaw(string line)
+    {
+        if (_lines.Count >= MaxLines)
+        {
+            _dropped++;
+            return;
+        }
+
+        _lines.Add(line);
+    }
+
     private static string Name(LogLevel level) => level switch
     {
         LogLevel.Debug => "DEBUG",

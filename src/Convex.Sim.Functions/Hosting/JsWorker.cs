@@ -69,6 +69,8 @@ internal sealed class JsWorker
 
     private void EnsureBound() => _ = Host;
 
+    public bool IsImported(string path) => _namespaces.ContainsKey(path);
+
     /// <summary>The namespace object of a module, importing (and evaluating) it on first use.</summary>
     public ObjectInstance Import(string path)
     {

@@ -94,8 +94,12 @@ internal static class JsInspect
 
         if (obj is JsError)
         {
-            var stack = obj.Get("stack");
-            text.Append(stack is JsString st ? st.ToString() : $"{obj.Get("name")}: {obj.Get("message")}");
+            // Node prints "Name: message" and then the frames; Jint's stack holds only the frames.
+            text.Append(obj.Get("name")).Append(": ").Append(obj.Get("message"));
+            if (obj.Get("stack") is JsString stack && stack.ToString().Trim().Length > 0)
+            {
+                text.Append('\n').Append(stack.ToString().TrimEnd());
+            }
             return;
         }
 
