@@ -94,7 +94,8 @@ public static class ModuleAnalyzer
         try
         {
             var exported = function.Engine.Invoke(function.Get(method), function, []);
-            return exported is JsString json ? json.ToString() : null;
+            // exportReturns() answers the string "null" when no returns validator was declared.
+            return exported is JsString json && json.ToString() != "null" ? json.ToString() : null;
         }
         catch (Jint.Runtime.JavaScriptException e)
         {

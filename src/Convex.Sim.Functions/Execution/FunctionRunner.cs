@@ -1,6 +1,7 @@
 using Convex.Sim.Core;
 using Convex.Sim.Core.Values;
 using Convex.Sim.Database.Transactions;
+using Convex.Sim.Functions.Deployment;
 using Convex.Sim.Functions.Hosting;
 using Convex.Sim.Functions.Modules;
 using Convex.Sim.Runtime;
@@ -19,7 +20,7 @@ public sealed partial class FunctionRunner
     private readonly IRuntime _runtime;
     private readonly FunctionRunnerOptions _options;
     private readonly IRandom _seeds;
-    private volatile WorkerPool _pool;
+    private volatile Active _active;
     private readonly Lock _seedLock = new();
     private long _requests;
 
@@ -29,32 +30,52 @@ public sealed partial class FunctionRunner
         _runtime = runtime;
         _options = options ?? new FunctionRunnerOptions();
         _seeds = runtime.Random.Fork("functions");
-        _pool = new WorkerPool(ModuleSet.Empty, runtime.Time, _options.MaxIdleWorkers);
+        _active = new Active(ActiveDeployment.Empty, new WorkerPool(ModuleSet.Empty, runtime.Time, _options.MaxIdleWorkers));
     }
 
-    public ModuleSet Modules => _pool.Modules;
+    public ActiveDeployment Deployment => _active.Deployment;
 
-    /// <summary>Switches to a new set of modules. Executions already running finish on the old set.</summary>
-    public void Deploy(ModuleSet modules) => _pool = new WorkerPool(modules, _runtime.Time, _options.MaxIdleWorkers);
+    /// <summary>
+    /// Switches atomically to a new deployment (modules, functions, schema). Executions already
+    /// running finish on the old one.
+    /// </summary>
+    public void Deploy(ActiveDeployment deployment) =>
+        _active = new Active(deployment, new WorkerPool(deployment.Modules, _runtime.Time, _options.MaxIdleWorkers));
+
+    /// <summary>The deployment and the engines prepared for it, swapped together.</summary>
+    private sealed record Active(ActiveDeployment Deployment, WorkerPool Pool);
 
     public async Task<FunctionResult> RunQueryAsync(FunctionCall call, CancellationToken cancellationToken)
     {
-        var path = UdfPath.Parse(call.Path);
+        var active = _active;
+        var (path, entry, refusal) = Lookup(active, call, UdfKind.Query);
         var transaction = _database.BeginReadOnly(call.At);
-        var (outcome, host) = await ExecuteInTransactionAsync(path, UdfKind.Query, call, transaction, cancellationToken);
-        return ToResult(outcome, host.Logs, transaction.SnapshotTs, transaction);
+        if (refusal is not null)
+        {
+            return Refused(refusal, transaction.SnapshotTs);
+        }
+
+        var (outcome, host) = await ExecuteInTransactionAsync(active, path, UdfKind.Query, call, transaction, cancellationToken);
+        return CheckReturns(entry, ToResult(outcome, host.Logs, transaction.SnapshotTs, transaction), transaction.Catalog);
     }
 
     public async Task<FunctionResult> RunMutationAsync(FunctionCall call, CancellationToken cancellationToken)
     {
-        var path = UdfPath.Parse(call.Path);
+        var active = _active;
+        var (path, entry, refusal) = Lookup(active, call, UdfKind.Mutation);
+        if (refusal is not null)
+        {
+            return Refused(refusal, _database.LatestTs);
+        }
+
         LogCollector? logs = null;
         try
         {
             var committed = await _database.RunMutationAsync(async (transaction, ct) =>
             {
-                var (outcome, host) = await ExecuteInTransactionAsync(path, UdfKind.Mutation, call, transaction, ct);
+                var (executed, host) = await ExecuteInTransactionAsync(active, path, UdfKind.Mutation, call, transaction, ct);
                 logs = host.Logs;
+                var outcome = CheckReturns(entry, executed, transaction.Catalog);
                 if (!outcome.Succeeded)
                 {
                     // Nothing the mutation wrote may be committed.
@@ -73,29 +94,35 @@ public sealed partial class FunctionRunner
 
     public async Task<FunctionResult> RunActionAsync(FunctionCall call, CancellationToken cancellationToken)
     {
-        var path = UdfPath.Parse(call.Path);
+        var active = _active;
+        var (path, entry, refusal) = Lookup(active, call, UdfKind.Action);
+        if (refusal is not null)
+        {
+            return Refused(refusal, Timestamp.Zero);
+        }
+
         var requestId = call.RequestId.Length > 0 ? call.RequestId : NewRequestId();
         var context = new ExecutionContext(path.ToString(), UdfKind.Action, call.Identity, requestId);
         var host = new ActionHost(this, context, NextRandom(), _runtime.Time);
-        var outcome = await ExecuteAsync(host, path, UdfKind.Action, call with { RequestId = requestId }, _options.ActionLimits, freezeClock: false, cancellationToken);
-        return ToResult(outcome, context.Logs, Timestamp.Zero, null);
+        var outcome = await ExecuteAsync(active, host, path, UdfKind.Action, call with { RequestId = requestId }, _options.ActionLimits, freezeClock: false, cancellationToken);
+        return CheckReturns(entry, ToResult(outcome, context.Logs, Timestamp.Zero, null), _database.Catalog);
     }
 
     private async Task<(JsOutcome Outcome, TransactionHost Host)> ExecuteInTransactionAsync(
-        UdfPath path, UdfKind kind, FunctionCall call, Transaction transaction, CancellationToken cancellationToken)
+        Active active, UdfPath path, UdfKind kind, FunctionCall call, Transaction transaction, CancellationToken cancellationToken)
     {
         var context = new ExecutionContext(path.ToString(), kind, call.Identity, call.RequestId);
-        var host = new TransactionHost(transaction, context, NextRandom());
-        var outcome = await ExecuteAsync(host, path, kind, call, _options.UdfLimits, freezeClock: true, cancellationToken);
+        var host = new TransactionHost(transaction, context, NextRandom(), active.Deployment.Schema);
+        var outcome = await ExecuteAsync(active, host, path, kind, call, _options.UdfLimits, freezeClock: true, cancellationToken);
         return (host.FatalError is { } fatal && outcome.Succeeded ? JsOutcome.Failure($"Uncaught Error: {fatal}") : outcome, host);
     }
 
     /// <summary>Runs one invocation on a pooled worker. A system error poisons the worker and becomes a failed outcome.</summary>
     private async Task<JsOutcome> ExecuteAsync(
-        IExecutionHost host, UdfPath path, UdfKind kind, FunctionCall call, ExecutionLimits limits, bool freezeClock,
+        Active active, IExecutionHost host, UdfPath path, UdfKind kind, FunctionCall call, ExecutionLimits limits, bool freezeClock,
         CancellationToken cancellationToken)
     {
-        var worker = _pool.Rent();
+        var worker = active.Pool.Rent();
         if (freezeClock)
         {
             worker.Clock.Freeze(_runtime.Time.GetUtcNow());
@@ -114,7 +141,7 @@ public sealed partial class FunctionRunner
         finally
         {
             worker.Unbind();
-            _pool.Return(worker);
+            active.Pool.Return(worker);
         }
     }
 

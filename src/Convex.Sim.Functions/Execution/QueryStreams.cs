@@ -1,23 +1,138 @@
+using System.Text;
+using System.Text.Json;
+using Convex.Sim.Core;
+using Convex.Sim.Core.Values;
+using Convex.Sim.Database.Errors;
+using Convex.Sim.Database.Query;
 using Convex.Sim.Database.Transactions;
 using Convex.Sim.Functions.Syscalls;
 
 namespace Convex.Sim.Functions.Execution;
 
-/// <summary>The open query iterators of one execution, by the ids the library holds.</summary>
+/// <summary>
+/// The open query iterators of one execution, by the ids the library holds
+/// (<c>1.0/queryStream</c>, <c>queryStreamNext</c>, <c>queryCleanup</c>), and pagination
+/// (<c>1.0/queryPage</c>, at most one per execution as in Convex).
+/// </summary>
 internal sealed class QueryStreams(Transaction transaction)
 {
-    private readonly Transaction _transaction = transaction;
+    private readonly Dictionary<int, QueryStream> _open = [];
+    private int _nextId;
+    private bool _paginated;
 
-    public string Open(SyscallArgs args) => throw SyscallErrors.NotSupportedYet("db.query");
+    public string Open(SyscallArgs args)
+    {
+        var query = ParseQuery(args);
+        var stream = QueryStream.Open(transaction, query);
+        var id = _nextId++;
+        _open[id] = stream;
+        return $"{{\"queryId\":{id}}}";
+    }
 
-    public string Cleanup(SyscallArgs args) => "false";
+    public string Cleanup(SyscallArgs args) => _open.Remove(args.Int("queryId")) ? "true" : "false";
 
-    public ValueTask<string> NextAsync(SyscallArgs args, CancellationToken cancellationToken) =>
-        throw SyscallErrors.NotSupportedYet("db.query");
+    public async ValueTask<string> NextAsync(SyscallArgs args, CancellationToken cancellationToken)
+    {
+        var id = args.Int("queryId");
+        if (!_open.TryGetValue(id, out var stream))
+        {
+            throw new ConvexException("QueryNotFound", $"Query {id} is not open (it finished or was cleaned up)");
+        }
 
-    public ValueTask<string> PageAsync(SyscallArgs args, CancellationToken cancellationToken) =>
-        throw SyscallErrors.NotSupportedYet("paginate");
+        var document = await stream.NextAsync(cancellationToken);
+        if (document is null)
+        {
+            _open.Remove(id);
+            return "{\"value\":null,\"done\":true}";
+        }
 
-    public ValueTask<string> CountAsync(SyscallArgs args, CancellationToken cancellationToken) =>
-        throw SyscallErrors.NotSupportedYet("count");
+        return $"{{\"value\":{ConvexJson.Encode(document)},\"done\":false}}";
+    }
+
+    public async ValueTask<string> PageAsync(SyscallArgs args, CancellationToken cancellationToken)
+    {
+        if (_paginated)
+        {
+            throw new ConvexException("MultiplePaginatedDatabaseQueries",
+                "This query or mutation function ran multiple paginated queries. Convex only supports a single paginated query in each function.");
+        }
+
+        _paginated = true;
+        var query = ParseQuery(args);
+        var request = new QueryPageRequest(
+            args.OptionalString("cursor"),
+            args.OptionalString("endCursor"),
+            PageSize(args),
+            (long?)args.OptionalNumber("maximumRowsRead"),
+            (long?)args.OptionalNumber("maximumBytesRead"));
+        QueryPageResult page;
+        try
+        {
+            page = await QueryPager.QueryPageAsync(transaction, query, request, cancellationToken);
+        }
+        catch (DatabaseUsageException e) when (e.Code == QueryErrors.InvalidCursorCode)
+        {
+            // React's usePaginatedQuery resets on this data (convex-compat §4.6).
+            throw new Hosting.NestedFunctionException(e.Message, ConvexObject.From([
+                new("isConvexSystemError", ConvexBoolean.True),
+                new("paginationError", new ConvexString("InvalidCursor")),
+            ]));
+        }
+
+        return PageJson(page);
+    }
+
+    public async ValueTask<string> CountAsync(SyscallArgs args, CancellationToken cancellationToken)
+    {
+        var table = args.String("table");
+        var stream = QueryStream.Open(transaction, new SerializedQuery(new FullTableScanSource(table, Storage.ScanOrder.Ascending), []));
+        var count = 0;
+        while (await stream.NextAsync(cancellationToken) is not null)
+        {
+            count++;
+        }
+
+        return count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static SerializedQuery ParseQuery(SyscallArgs args) => SerializedQuery.Parse(args.Element("query"));
+
+    private static long PageSize(SyscallArgs args)
+    {
+        var size = args.OptionalNumber("pageSize") ?? throw SyscallErrors.BadArguments(args.Op, "missing argument `pageSize`");
+        return double.IsInteger(size)
+            ? (long)size
+            : throw new ConvexException("InvalidPaginationLimit", $"numItems must be an integer, got {size}");
+    }
+
+    private static string PageJson(QueryPageResult page)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("page");
+            foreach (var document in page.Page)
+            {
+                ConvexJson.Write(writer, document);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteBoolean("isDone", page.IsDone);
+            writer.WriteString("continueCursor", page.ContinueCursor);
+            writer.WriteString("splitCursor", page.SplitCursor);
+            if (page.Status is { } status)
+            {
+                writer.WriteString("pageStatus", status.ToString());
+            }
+            else
+            {
+                writer.WriteNull("pageStatus");
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
 }

@@ -34,6 +34,7 @@ internal sealed partial class TransactionHost
         RequireMutation("db.insert");
         var table = args.String("table");
         var value = args.Object("value");
+        CheckSchema(table, value);
         var id = await _transaction.InsertAsync(table, value, cancellationToken);
         return $"{{\"_id\":\"{DocumentIdCodec.Encode(id)}\"}}";
     }
@@ -44,6 +45,17 @@ internal sealed partial class TransactionHost
         var id = args.Id("id", "db.patch");
         CheckTable(args, id, "db.patch");
         var fields = PatchFields(args);
+        if (_schema is not null && await _transaction.GetAsync(id, cancellationToken) is { } current)
+        {
+            var merged = current;
+            foreach (var (name, value) in fields)
+            {
+                merged = value is null ? merged.Without(name) : merged.With(name, value);
+            }
+
+            CheckSchema(TableName(id), merged);
+        }
+
         await _transaction.PatchAsync(id, fields, cancellationToken);
         return DocumentJson(await _transaction.GetAsync(id, cancellationToken));
     }
@@ -53,7 +65,9 @@ internal sealed partial class TransactionHost
         RequireMutation("db.replace");
         var id = args.Id("id", "db.replace");
         CheckTable(args, id, "db.replace");
-        await _transaction.ReplaceAsync(id, args.Object("value"), cancellationToken);
+        var value = args.Object("value");
+        CheckSchema(TableName(id), value);
+        await _transaction.ReplaceAsync(id, value, cancellationToken);
         return DocumentJson(await _transaction.GetAsync(id, cancellationToken));
     }
 
@@ -94,6 +108,20 @@ internal sealed partial class TransactionHost
 
         return fields;
     }
+
+    /// <summary>
+    /// Checks a document against the active schema before it is written (convex-compat §5.9), so
+    /// that an invalid write never enters the transaction even if the function catches the error.
+    /// </summary>
+    private void CheckSchema(string table, ConvexObject document)
+    {
+        if (_schema?.CheckWrite(table, document, number => _transaction.Catalog.FindTable(number)?.Name) is { } violation)
+        {
+            throw new ConvexException("SchemaValidationFailed", violation.Message);
+        }
+    }
+
+    private string TableName(DocumentId id) => _transaction.Catalog.FindTable(id.Table)?.Name ?? "";
 
     private void RequireMutation(string api)
     {

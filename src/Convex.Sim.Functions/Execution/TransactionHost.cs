@@ -2,6 +2,7 @@ using System.Text;
 using Convex.Sim.Core;
 using Convex.Sim.Core.Ids;
 using Convex.Sim.Core.Values;
+using Convex.Sim.Database.Schema;
 using Convex.Sim.Database.Transactions;
 using Convex.Sim.Functions.Hosting;
 using Convex.Sim.Functions.Syscalls;
@@ -20,9 +21,11 @@ internal sealed partial class TransactionHost : IExecutionHost
     private readonly ExecutionContext _context;
     private readonly IRandom _random;
     private readonly QueryStreams _streams;
+    private readonly DatabaseSchema? _schema;
 
-    public TransactionHost(Transaction transaction, ExecutionContext context, IRandom random)
+    public TransactionHost(Transaction transaction, ExecutionContext context, IRandom random, DatabaseSchema? schema)
     {
+        _schema = schema;
         _transaction = transaction;
         _context = context;
         _random = random;

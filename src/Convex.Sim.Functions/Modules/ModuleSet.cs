@@ -65,9 +65,9 @@ public sealed class ModuleSet
             {
                 return Engine.PrepareModule(module.Source, ModulePath.ToSpecifier(module.Path));
             }
-            catch (Exception e) when (e is Acornima.SyntaxErrorException or Acornima.ParseErrorException)
+            catch (Exception e) when (e is ScriptPreparationException or Acornima.SyntaxErrorException or Acornima.ParseErrorException)
             {
-                throw new ConvexException("ModuleSyntaxError", $"Failed to parse {module.Path}: {e.Message}");
+                throw new ConvexException("ModuleSyntaxError", $"Failed to parse {module.Path}: {(e.InnerException ?? e).Message}");
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Convex.Sim.Functions.Deployment;
 using Convex.Sim.Functions.Modules;
 
 namespace Convex.Sim.Functions.Tests.Corpus;
@@ -16,6 +17,18 @@ internal static class CorpusBundle
     public static ModuleSet Modules => Built.Value.Modules;
 
     public static ModuleSource Schema => Built.Value.Schema;
+
+    private static Task<ActiveDeployment>? _deployment;
+
+    /// <summary>The corpus analyzed and its schema evaluated, once per test run (pure: no database involved).</summary>
+    public static Task<ActiveDeployment> DeploymentAsync()
+    {
+        lock (Built)
+        {
+            return _deployment ??= Deployer.PrepareAsync(
+                [.. Modules.Paths.Select(Modules.Source)], Schema, new Runtime.Production.ProductionRuntime(seed: 1), CancellationToken.None);
+        }
+    }
 
     private sealed record Bundle(ModuleSet Modules, ModuleSource Schema);
 

@@ -1,4 +1,5 @@
 using Convex.Sim.Core.Values;
+using Convex.Sim.Functions.Deployment;
 using Convex.Sim.Functions.Execution;
 using Convex.Sim.Runtime.Production;
 using Convex.Sim.Storage.Memory;
@@ -26,7 +27,9 @@ internal sealed class TestBackend
         var runtime = new ProductionRuntime(seed: 7);
         var database = await DatabaseEngine.OpenAsync(runtime, new MemoryPersistence(), Convex.Sim.Database.DatabaseOptions.Default, Ct);
         var runner = new FunctionRunner(database, runtime, options);
-        runner.Deploy(CorpusBundle.Modules);
+        var deployment = await CorpusBundle.DeploymentAsync();
+        await Deployer.ApplySchemaAsync(database, deployment.Schema!, Ct);
+        runner.Deploy(deployment);
         return new TestBackend(database, runner);
     }
 
@@ -35,6 +38,9 @@ internal sealed class TestBackend
 
     public Task<FunctionResult> MutationAsync(string path, ConvexObject? args = null) =>
         Runner.RunMutationAsync(new FunctionCall(path, args ?? Obj()) { AllowInternal = true }, Ct);
+
+    public Task<FunctionResult> ActionAsync(string path, ConvexObject? args = null) =>
+        Runner.RunActionAsync(new FunctionCall(path, args ?? Obj()) { AllowInternal = true }, Ct);
 
     public static ConvexObject Obj(params (string Name, ConvexValue Value)[] fields) =>
         ConvexObject.From(fields.Select(f => new KeyValuePair<string, ConvexValue>(f.Name, f.Value)));

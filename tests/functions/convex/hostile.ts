@@ -219,6 +219,15 @@ export const schemaViolation = mutation({
   },
 });
 
+/** A patch that makes a valid document invalid (likes becomes a string), caught by the function. Expected: schema error. */
+export const patchToInvalid = mutation({
+  args: { id: v.id("messages") },
+  handler: async (ctx, { id }) => {
+    await ctx.db.patch(id, { likes: "many" } as any);
+    return "patched";
+  },
+});
+
 /** More writes than the per-transaction limit (16000 documents). Expected: limit error, nothing committed. */
 export const tooManyWrites = mutation({
   args: { n: v.optional(v.number()) },
