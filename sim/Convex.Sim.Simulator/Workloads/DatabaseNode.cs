@@ -1,4 +1,6 @@
 using Convex.Sim.Database;
+using Convex.Sim.Functions.Execution;
+using Convex.Sim.Simulator.Workloads.Functions;
 using Convex.Sim.Simulator.Scheduling;
 using Convex.Sim.Storage;
 
@@ -13,6 +15,9 @@ namespace Convex.Sim.Simulator.Workloads;
 internal sealed class DatabaseNode(SimLoop loop, SimNode node, IStorageDevice device, DatabaseOptions options, bool buggify)
 {
     public Database.Database? Current { get; private set; }
+
+    /// <summary>The function runner of the current incarnation, with the workload's JavaScript deployed.</summary>
+    public FunctionRunner? Runner { get; private set; }
 
     public IPersistence? Persistence { get; private set; }
 
@@ -35,11 +40,14 @@ internal sealed class DatabaseNode(SimLoop loop, SimNode node, IStorageDevice de
         var runtime = node.CreateRuntime(buggify);
         var persistence = device.Open(runtime);
         Database.Database? database = null;
+        FunctionRunner? runner = null;
         await node.SpawnAsync("recover", async ct =>
         {
             try
             {
                 database = await Database.Database.OpenAsync(runtime, persistence, options, ct);
+                runner = new FunctionRunner(database, runtime, FunctionRunnerOptions.Deterministic);
+                runner.Deploy(await SimFunctions.PrepareAsync(runtime, ct));
             }
             catch (Core.ConvexException e)
             {
@@ -53,6 +61,7 @@ internal sealed class DatabaseNode(SimLoop loop, SimNode node, IStorageDevice de
 
         Persistence = persistence;
         Current = database;
+        Runner = runner;
         Recoveries++;
         loop.Trace.Record(loop.Elapsed, node.Name, $"up at ts={database.LatestTs}");
         return true;
@@ -61,6 +70,7 @@ internal sealed class DatabaseNode(SimLoop loop, SimNode node, IStorageDevice de
     public void Crash()
     {
         Current = null;
+        Runner = null;
         Persistence = null;
         node.Crash();
         device.Crash();

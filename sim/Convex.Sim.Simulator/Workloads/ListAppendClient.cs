@@ -22,7 +22,8 @@ namespace Convex.Sim.Simulator.Workloads;
 /// whole documents in a side table <c>scratch</c> (checked as a set by <see cref="Checkers.SetChecker"/>),
 /// because list-append histories cannot express deletes.
 /// </summary>
-internal sealed class ListAppendClient(int process, ListAppendOptions options, IRandom random, HistoryRecorder history)
+internal sealed partial class ListAppendClient(
+    int process, ListAppendOptions options, IRandom random, HistoryRecorder history, bool viaFunctions = false)
 {
     private readonly ScratchRecorder scratch = new();
 
@@ -31,6 +32,9 @@ internal sealed class ListAppendClient(int process, ListAppendOptions options, I
     public const string ScratchTable = "scratch";
 
     private readonly Dictionary<string, DocumentId> _knownIds = [];
+
+    /// <summary>True when this client's transactions run as JavaScript mutations through the function runner.</summary>
+    public bool ViaFunctions => viaFunctions;
 
     /// <summary>This client's scratch-table inserts and deletes, per transaction.</summary>
     public ScratchRecorder Scratch => scratch;
@@ -43,6 +47,12 @@ internal sealed class ListAppendClient(int process, ListAppendOptions options, I
         var plan = PlanTransaction();
         var id = history.Begin(process);
         scratch.Begin(id);
+        if (viaFunctions)
+        {
+            await RunViaFunctionAsync(node, plan, id, cancellationToken);
+            return;
+        }
+
         var ops = new List<MicroOp>();
         var database = node.Current;
         if (database is null)

@@ -12,6 +12,9 @@ internal sealed record ListAppendOptions
     public TimeSpan ThinkTimeMax { get; init; } = TimeSpan.FromMilliseconds(20);
     public TimeSpan CommitTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Percent of clients whose transactions run as JavaScript mutations through the function runner.</summary>
+    public int FunctionClientsPercent { get; init; }
+
     public static ListAppendOptions Randomize(IRandom random) => new()
     {
         Clients = random.NextInt(1, 9),
@@ -19,9 +22,10 @@ internal sealed record ListAppendOptions
         OpsPerTransactionMax = random.NextInt(1, 6),
         TransactionsPerClient = random.NextInt(20, 100),
         ThinkTimeMax = TimeSpan.FromMilliseconds(random.NextInt(0, 500)),
+        FunctionClientsPercent = random.NextInt(0, 3) * 50,
     };
 
     public override string ToString() =>
         $"clients={Clients} keys={KeyCount} ops/tx<={OpsPerTransactionMax} tx/client={TransactionsPerClient} " +
-        $"think<={ThinkTimeMax.TotalMilliseconds}ms";
+        $"think<={ThinkTimeMax.TotalMilliseconds}ms js-clients={FunctionClientsPercent}%";
 }

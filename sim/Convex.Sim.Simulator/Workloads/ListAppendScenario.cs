@@ -41,7 +41,8 @@ internal sealed class ListAppendScenario(SimLoop loop, IStorageDevice device, Sc
         await CreateSchemaAsync(ct);
 
         var clients = Enumerable.Range(0, knobs.Workload.Clients)
-            .Select(p => new ListAppendClient(p, knobs.Workload, loop.Random.Fork($"client:{p}"), _history)).ToList();
+            .Select(p => new ListAppendClient(p, knobs.Workload, loop.Random.Fork($"client:{p}"), _history,
+                viaFunctions: loop.Random.NextInt(0, 100) < knobs.Workload.FunctionClientsPercent)).ToList();
         var work = clients.Select((c, p) => loop.Driver.SpawnAsync($"client {p}", ct2 => ClientLoopAsync(c, ct2), ct)).ToList();
         var nemesis = loop.Driver.SpawnAsync("nemesis", NemesisAsync, ct);
         var probe = loop.Driver.SpawnAsync("probe", ProbeLoopAsync, ct);

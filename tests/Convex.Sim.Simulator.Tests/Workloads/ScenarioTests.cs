@@ -44,6 +44,32 @@ public sealed class ScenarioTests
         Assert.Contains(found, v => v.Contains("(DoubleDelete)", StringComparison.Ordinal)); // deletes in the side table
     }
 
+    [Theory]
+    [InlineData(2UL)]
+    [InlineData(3UL)]
+    public void Transactions_made_by_JavaScript_mutations_commit_and_pass_the_checkers(ulong seed)
+    {
+        var result = SeedRun.Run(seed, keepTrace: false, AllJs);
+        Assert.Empty(result.Violations);
+        Assert.True(result.Committed > 0);
+        Assert.Equal(result.TraceHash, SeedRun.Run(seed, keepTrace: false, AllJs).TraceHash);
+    }
+
+    [Fact]
+    public void Without_read_set_validation_histories_made_by_JavaScript_show_violations()
+    {
+        var found = Enumerable.Range(1, 30)
+            .Select(s => SeedRun.Run((ulong)s, keepTrace: false, knobs => GapKnobs(AllJs(knobs))))
+            .SelectMany(r => r.Violations)
+            .ToList();
+
+        Assert.Contains(found, v => v.StartsWith("SerializableHistory", StringComparison.Ordinal)
+            || v.StartsWith("NoLostUpdate", StringComparison.Ordinal));
+    }
+
+    private static ScenarioKnobs AllJs(ScenarioKnobs knobs) =>
+        knobs with { Workload = knobs.Workload with { FunctionClientsPercent = 100 } };
+
     private static ScenarioKnobs GapKnobs(ScenarioKnobs knobs) =>
         knobs with { Database = knobs.Database with { ValidateReadSets = false } };
 }
