@@ -1,0 +1,57 @@
+using Convex.Sim.Core.Values;
+using static Convex.Sim.Functions.Tests.Corpus.TestBackend;
+
+namespace Convex.Sim.Functions.Tests.WebApis;
+
+/// <summary>The corpus functions that exercise web APIs, run through the real function runner.</summary>
+public sealed class CorpusWebApiTests
+{
+    private static string Text(ConvexObject value, string field) => Assert.IsType<ConvexString>(value[field]).Value;
+
+    private static double Number(ConvexObject value, string field) => Assert.IsType<ConvexFloat64>(value[field]).Value;
+
+    [Fact]
+    public async Task The_webApis_query_sees_every_api_working()
+    {
+        var backend = await StartAsync();
+        var result = await backend.QueryAsync("messages:webApis");
+        Assert.True(result.Succeeded, result.ErrorMessage);
+        var value = Assert.IsType<ConvexObject>(result.Value);
+        Assert.Equal(10, Number(value, "encodedLength"));
+        Assert.Equal("68c3a96c6c6f20e282ac", Text(value, "encodedHex"));
+        Assert.Equal("héllo €", Text(value, "decoded"));
+        Assert.Equal("https://example.com:8080/a/b?x=1&y=two&z=3+4#frag", Text(value, "href"));
+        Assert.Equal("example.com:8080", Text(value, "host"));
+        Assert.Equal("/a/b", Text(value, "pathname"));
+        Assert.Equal("?x=1&y=two&z=3+4", Text(value, "search"));
+        Assert.Equal("#frag", Text(value, "hash"));
+        Assert.Equal("""["1","3"]""", ConvexJson.Encode(value["paramsA"]!));
+        Assert.Equal("a=1&b=2&a=3", Text(value, "paramsString"));
+        Assert.Equal("aGVsbG8=", Text(value, "b64"));
+        Assert.Equal("hello", Text(value, "unb64"));
+        Assert.Equal(ConvexBoolean.True, value["clonedIsCopy"]);
+        Assert.Equal(0, Number(value, "clonedDate"));
+        Assert.Equal(1, Number(value, "clonedMap"));
+        Assert.Equal(8, Number(value, "randomLength"));
+        Assert.Equal(ConvexBoolean.True, value["uuidLooksValid"]);
+    }
+
+    [Fact]
+    public async Task The_sleep_action_waits_on_the_runtime_clock()
+    {
+        var backend = await StartAsync();
+        var result = await backend.ActionAsync("actions:sleep", Obj(("ms", N(20))));
+        Assert.True(result.Succeeded, result.ErrorMessage);
+        Assert.InRange(Number(Assert.IsType<ConvexObject>(result.Value), "elapsed"), 19, 10_000);
+    }
+
+    [Fact]
+    public async Task The_fetchUrl_action_reports_that_fetch_is_not_supported_yet()
+    {
+        var backend = await StartAsync();
+        var result = await backend.ActionAsync("actions:fetchUrl", Obj(("url", S("https://example.com/"))));
+        Assert.Equal(
+            "Uncaught Error: fetch is not supported yet by Convex.Sim (see docs/compatibility.md)",
+            result.ErrorMessage);
+    }
+}
