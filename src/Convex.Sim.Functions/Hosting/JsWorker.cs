@@ -24,8 +24,11 @@ internal sealed class JsWorker
     private int _syscalls;
     private int _syscallLimit;
 
-    public JsWorker(ModuleSet modules, TimeProvider clock)
+    /// <param name="engineLimits">Memory, call-depth and array-length limits, fixed when the engine is built
+    /// (Jint applies them per engine); time and statement budgets are set per execution.</param>
+    public JsWorker(ModuleSet modules, TimeProvider clock, ExecutionLimits? engineLimits = null)
     {
+        var limits = engineLimits ?? new ExecutionLimits();
         Modules = modules;
         Clock = new ExecutionClock(clock);
         Budget = new ExecutionBudget(clock);
@@ -35,6 +38,9 @@ internal sealed class JsWorker
             options.TimeSystem = Clock;
             options.Culture = System.Globalization.CultureInfo.InvariantCulture;
             options.Constraints.StackOverflowGuard = true;
+            options.LimitMemory(limits.MemoryBytes);
+            options.LimitRecursion(limits.RecursionDepth);
+            options.Constraints.MaxArraySize = limits.ArrayLength;
             options.Constraint(Budget);
             // Arbitrary code from strings is refused: bundles are known at push time.
             options.DisableStringCompilation();

@@ -7,7 +7,7 @@ namespace Convex.Sim.Functions.Hosting;
 /// the simulator) unless an execution poisoned them; creating one costs a few hundred
 /// microseconds plus module evaluation on first import.
 /// </summary>
-internal sealed class WorkerPool(ModuleSet modules, TimeProvider clock, int maxIdle)
+internal sealed class WorkerPool(ModuleSet modules, TimeProvider clock, int maxIdle, ExecutionLimits engineLimits)
 {
     private readonly Stack<JsWorker> _idle = new();
     private readonly Lock _lock = new();
@@ -24,7 +24,7 @@ internal sealed class WorkerPool(ModuleSet modules, TimeProvider clock, int maxI
             }
         }
 
-        return new JsWorker(modules, clock);
+        return new JsWorker(modules, clock, engineLimits);
     }
 
     public void Return(JsWorker worker)
