@@ -16,5 +16,16 @@ public enum Visibility
 /// </summary>
 public sealed record AnalyzedFunction(string Name, UdfKind Kind, Visibility? Visibility, string? ArgsJson, string? ReturnsJson);
 
-/// <summary>The functions of one module, in export-name order.</summary>
-public sealed record AnalyzedModule(string Path, IReadOnlyList<AnalyzedFunction> Functions);
+/// <summary>An HTTP route of <c>http.js</c>; a prefix route's path ends in <c>*</c>.</summary>
+public sealed record HttpRoute(string Path, string Method);
+
+/// <summary>
+/// The functions of one module, in export-name order; for <c>http.js</c> its routes, and for
+/// <c>crons.js</c> the JSON its <c>export()</c> returned (convex-compat §5.4).
+/// </summary>
+public sealed record AnalyzedModule(string Path, IReadOnlyList<AnalyzedFunction> Functions)
+{
+    public IReadOnlyList<HttpRoute>? HttpRoutes { get; init; }
+
+    public string? CronsJson { get; init; }
+}

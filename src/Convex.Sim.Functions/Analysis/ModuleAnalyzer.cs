@@ -30,12 +30,17 @@ public static class ModuleAnalyzer
             worker.Clock.Freeze(clock.GetUtcNow());
             worker.Bind(host, limits);
             List<AnalyzedFunction>? functions = null;
+            IReadOnlyList<HttpRoute>? routes = null;
+            string? crons = null;
             JsOutcome outcome;
             try
             {
                 outcome = await JsEventLoop.RunAsync(worker, () =>
                 {
-                    functions = ListFunctions(path, worker.Import(path));
+                    var ns = worker.Import(path);
+                    functions = ListFunctions(path, ns);
+                    routes = path == "http.js" ? SpecialExports.HttpRoutes(ns) : null;
+                    crons = path == "crons.js" ? SpecialExports.CronsJson(ns) : null;
                     return new JsString("null");
                 }, cancellationToken);
             }
@@ -49,7 +54,7 @@ public static class ModuleAnalyzer
                 throw new ConvexException("ModuleAnalysisFailed", AnalysisError(path, outcome.ErrorMessage, host.Logs));
             }
 
-            result.Add(new AnalyzedModule(path, functions));
+            result.Add(new AnalyzedModule(path, functions) { HttpRoutes = routes, CronsJson = crons });
         }
 
         return result;

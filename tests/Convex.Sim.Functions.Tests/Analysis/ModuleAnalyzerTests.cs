@@ -15,7 +15,8 @@ public sealed class ModuleAnalyzerTests
     public async Task The_corpus_modules_list_their_functions_with_kind_visibility_and_validators()
     {
         var modules = await AnalyzeAsync(CorpusBundle.Modules);
-        Assert.Equal(["actions.js", "crossModule.js", "hostile.js", "lib/helpers.js", "messages.js"], modules.Select(m => m.Path));
+        Assert.Equal(["actions.js", "crons.js", "crossModule.js", "hostile.js", "http.js", "lib/helpers.js", "messages.js"],
+            modules.Select(m => m.Path));
         Assert.Empty(modules.Single(m => m.Path == "lib/helpers.js").Functions);
 
         var messages = modules.Single(m => m.Path == "messages.js").Functions.ToDictionary(f => f.Name);
@@ -34,6 +35,30 @@ public sealed class ModuleAnalyzerTests
         var actions = modules.Single(m => m.Path == "actions.js").Functions.ToDictionary(f => f.Name);
         Assert.Equal(UdfKind.Action, actions["roundTrip"].Kind);
         Assert.Equal(Visibility.Internal, actions["echo"].Visibility);
+    }
+
+    [Fact]
+    public async Task Http_routes_and_cron_specs_are_exported_at_push_time()
+    {
+        var modules = await AnalyzeAsync(CorpusBundle.Modules);
+        var http = modules.Single(m => m.Path == "http.js");
+        Assert.Equal([new HttpRoute("/hello", "GET"), new HttpRoute("/echo/*", "POST")], http.HttpRoutes);
+        var crons = modules.Single(m => m.Path == "crons.js").CronsJson;
+        Assert.NotNull(crons);
+        using var json = System.Text.Json.JsonDocument.Parse(crons);
+        var cleanup = json.RootElement.GetProperty("cleanup");
+        Assert.Equal("messages:internalSend", cleanup.GetProperty("name").GetString());
+        Assert.Equal("interval", cleanup.GetProperty("schedule").GetProperty("type").GetString());
+        Assert.Equal(5, cleanup.GetProperty("schedule").GetProperty("minutes").GetDouble());
+        Assert.Null(modules.Single(m => m.Path == "messages.js").HttpRoutes);
+    }
+
+    [Fact]
+    public async Task An_http_module_without_a_router_fails_the_push()
+    {
+        var modules = new ModuleSet([new ModuleSource("http.js", "export default { notARouter: true };")]);
+        var error = await Assert.ThrowsAsync<ConvexException>(() => AnalyzeAsync(modules));
+        Assert.Equal("Failed to analyze http.js: http.js must default-export a router made with httpRouter()", error.Message);
     }
 
     [Fact]

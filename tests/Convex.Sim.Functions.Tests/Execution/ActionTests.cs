@@ -25,7 +25,7 @@ public sealed class ActionTests
         var result = await backend.ActionAsync("actions:sleep", Obj(("ms", N(30))));
         Assert.True(result.Succeeded, result.ErrorMessage);
         var elapsed = ((ConvexFloat64)((ConvexObject)result.Value!)["elapsed"]!).Value;
-        Assert.InRange(elapsed, 29, 10_000);
+        Assert.InRange(elapsed, 25, 10_000); // real clocks may disagree by a few ms; the simulator test is exact
     }
 
     [Fact]

@@ -42,7 +42,8 @@ public sealed class CorpusWebApiTests
         var backend = await StartAsync();
         var result = await backend.ActionAsync("actions:sleep", Obj(("ms", N(20))));
         Assert.True(result.Succeeded, result.ErrorMessage);
-        Assert.InRange(Number(Assert.IsType<ConvexObject>(result.Value), "elapsed"), 19, 10_000);
+        // Real clocks: the timer and Date.now() may disagree by a few ms (the simulator test checks exactness).
+        Assert.InRange(Number(Assert.IsType<ConvexObject>(result.Value), "elapsed"), 15, 10_000);
     }
 
     [Fact]
