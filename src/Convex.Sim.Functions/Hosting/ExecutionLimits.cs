@@ -23,7 +23,7 @@ public sealed record ExecutionLimits
     /// Bytes the engine may allocate per host entry (Jint counts allocations, not the live heap, so
     /// this is set well above Convex's 64 MiB heap).
     /// </summary>
-    public long MemoryBytes { get; init; } = 512L * 1024 * 1024;
+    public long MemoryBytes { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>Maximum JavaScript call depth.</summary>
     public int RecursionDepth { get; init; } = 2_000;

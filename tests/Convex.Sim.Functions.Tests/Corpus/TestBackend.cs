@@ -22,8 +22,18 @@ internal sealed class TestBackend
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>
+    /// Tests that are not about time limits get a generous user-time budget: the test runner runs
+    /// classes in parallel on two cores, and user time is measured on the wall clock.
+    /// </summary>
+    private static readonly FunctionRunnerOptions Relaxed = new()
+    {
+        UdfLimits = new Convex.Sim.Functions.Hosting.ExecutionLimits { UserTime = TimeSpan.FromSeconds(30) },
+    };
+
     public static async Task<TestBackend> StartAsync(FunctionRunnerOptions? options = null)
     {
+        options ??= Relaxed;
         var runtime = new ProductionRuntime(seed: 7);
         var database = await DatabaseEngine.OpenAsync(runtime, new MemoryPersistence(), Convex.Sim.Database.DatabaseOptions.Default, Ct);
         var runner = new FunctionRunner(database, runtime, options);
