@@ -25,36 +25,13 @@ public static class ModuleAnalyzer
         var result = new List<AnalyzedModule>();
         foreach (var path in modules.Paths.Where(p => !ModulePath.IsChunk(p)))
         {
-            var worker = new JsWorker(modules, clock);
-            var host = new AnalysisHost(random.Fork(path));
-            worker.Clock.Freeze(clock.GetUtcNow());
-            worker.Bind(host, limits);
-            List<AnalyzedFunction>? functions = null;
-            IReadOnlyList<HttpRoute>? routes = null;
-            string? crons = null;
-            JsOutcome outcome;
-            try
-            {
-                outcome = await JsEventLoop.RunAsync(worker, () =>
+            var (module, error, logs) = await ImportEvaluation.RunAsync(modules, path, clock, random.Fork(path), limits, ns =>
+                new AnalyzedModule(path, ListFunctions(path, ns))
                 {
-                    var ns = worker.Import(path);
-                    functions = ListFunctions(path, ns);
-                    routes = path == "http.js" ? SpecialExports.HttpRoutes(ns) : null;
-                    crons = path == "crons.js" ? SpecialExports.CronsJson(ns) : null;
-                    return new JsString("null");
+                    HttpRoutes = path == "http.js" ? SpecialExports.HttpRoutes(ns) : null,
+                    CronsJson = path == "crons.js" ? SpecialExports.CronsJson(ns) : null,
                 }, cancellationToken);
-            }
-            finally
-            {
-                worker.Unbind();
-            }
-
-            if (!outcome.Succeeded || functions is null)
-            {
-                throw new ConvexException("ModuleAnalysisFailed", AnalysisError(path, outcome.ErrorMessage, host.Logs));
-            }
-
-            result.Add(new AnalyzedModule(path, functions) { HttpRoutes = routes, CronsJson = crons });
+            result.Add(module ?? throw new ConvexException("ModuleAnalysisFailed", AnalysisError(path, error, logs)));
         }
 
         return result;
@@ -110,7 +87,7 @@ public static class ModuleAnalyzer
 
     private static string AnalysisError(string path, string? message, LogCollector logs)
     {
-        var text = $"Failed to analyze {path}: {message ?? "the module did not evaluate"}";
+        var text = $"Failed to analyze {path}: {message}";
         return logs.Lines.Count == 0 ? text : text + "\n" + string.Join('\n', logs.Lines);
     }
 

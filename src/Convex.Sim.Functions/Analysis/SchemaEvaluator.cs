@@ -18,28 +18,11 @@ public static class SchemaEvaluator
         ModuleSource schemaModule, TimeProvider clock, IRandom random, CancellationToken cancellationToken)
     {
         var modules = new ModuleSet([schemaModule]);
-        var worker = new JsWorker(modules, clock);
-        var host = new AnalysisHost(random);
-        worker.Clock.Freeze(clock.GetUtcNow());
-        worker.Bind(host, ModuleAnalyzer.DefaultLimits);
-        string? json = null;
-        JsOutcome outcome;
-        try
+        var (json, error, _) = await ImportEvaluation.RunAsync(
+            modules, schemaModule.Path, clock, random, ModuleAnalyzer.DefaultLimits, ExportJson, cancellationToken);
+        if (json is null)
         {
-            outcome = await JsEventLoop.RunAsync(worker, () =>
-            {
-                json = ExportJson(worker.Import(schemaModule.Path));
-                return new JsString("null");
-            }, cancellationToken);
-        }
-        finally
-        {
-            worker.Unbind();
-        }
-
-        if (!outcome.Succeeded || json is null)
-        {
-            throw new ConvexException("InvalidSchema", $"Failed to evaluate {schemaModule.Path}: {outcome.ErrorMessage}");
+            throw new ConvexException("InvalidSchema", $"Failed to evaluate {schemaModule.Path}: {error}");
         }
 
         return DatabaseSchema.Parse(json);
