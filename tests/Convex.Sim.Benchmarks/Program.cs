@@ -4,22 +4,51 @@ namespace Convex.Sim.Benchmarks;
 
 /// <summary>
 /// The benchmark harness. Every figure is measured side by side with its reference in the same run
-/// (raw Microsoft.Data.Sqlite at the same durability) and printed with the ratio and the target.
-/// Not a test: it never fails a build; the figures go into the notes and docs/benchmarks.md.
-/// Usage: <c>dotnet run -c Release --project tests/Convex.Sim.Benchmarks [-- --quick]</c>.
+/// (raw Microsoft.Data.Sqlite at the same durability; Node on the same bundle for the function
+/// runner) and printed with the ratio and the target. Not a test: it never fails a build; the
+/// figures go into the notes and docs/benchmarks.md.
+/// Usage: <c>dotnet run -c Release --project tests/Convex.Sim.Benchmarks [-- --quick]</c>;
+/// <c>--functions</c> runs only the function-runner figures, <c>--bundle DIR</c> uses a prebuilt
+/// corpus bundle (when Node is missing), <c>--profile-list SECONDS</c> only loops messages:list
+/// (to attach dotnet-trace or dotnet-counters).
 /// </summary>
 internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
         var quick = args.Contains("--quick");
+        var bundle = Option(args, "--bundle");
+        if (Option(args, "--profile-list") is { } seconds)
+        {
+            var duration = TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture));
+            await WarmUpCurve.ProfileListAsync(duration, bundle);
+            return 0;
+        }
+
         var scale = quick ? 0.2 : 1.0;
         var report = new Report(Console.Out);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Convex.Sim benchmarks ({Environment.ProcessorCount} cores, scale {scale}); ratios are ours / reference"));
-        await DatabaseBenchmarks.RunAsync(report, scale);
-        SimulatorBenchmarks.Run(report, quick ? 10 : 40);
+        var functionsOnly = args.Contains("--functions");
+        if (!functionsOnly)
+        {
+            await DatabaseBenchmarks.RunAsync(report, scale);
+        }
+
+        // Before the simulator, which may run functions: the first module load here is process-cold.
+        await FunctionBenchmarks.RunAsync(report, quick, bundle);
+        if (!functionsOnly)
+        {
+            SimulatorBenchmarks.Run(report, quick ? 10 : 40);
+        }
+
         report.PrintSummary();
         return 0;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
     }
 }

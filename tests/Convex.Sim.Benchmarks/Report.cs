@@ -42,9 +42,27 @@ internal sealed class Samples
 
     public void Add(TimeSpan elapsed) => _values.Add(elapsed.TotalMicroseconds);
 
+    /// <summary>The median as node-reference.mjs computes it (the mean of the two middle values for an even count).
+    /// </summary>
+    public static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToList();
+        var middle = sorted.Count / 2;
+        return sorted.Count == 0 ? double.NaN
+            : sorted.Count % 2 == 1 ? sorted[middle]
+            : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
     public double Percentile(double p)
     {
         var sorted = _values.Order().ToList();
         return sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(p / 100 * sorted.Count))];
     }
+}
+
+/// <summary>Invariant-culture text from interpolated parts (long lines split without concatenation).</summary>
+internal static class Text
+{
+    public static string Invariant(params FormattableString[] parts) =>
+        string.Concat(parts.Select(p => p.ToString(CultureInfo.InvariantCulture)));
 }

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using Convex.Sim.Core;
+using Convex.Sim.Core.Ids;
+using Convex.Sim.Storage;
+
+namespace Convex.Sim.Benchmarks;
+
+/// <summary>
+/// Wraps a persistence and counts the calls and the wall time spent in them, so that the profile of
+/// a function call can separate storage time from the runner's own time. Benchmark-only: it reads
+/// the wall clock.
+/// </summary>
+internal sealed class TimingPersistence(IPersistence inner) : IPersistence
+{
+    private long _ticks;
+
+    public long Calls { get; private set; }
+
+    public long Reads { get; private set; }
+
+    public TimeSpan Elapsed => Stopwatch.GetElapsedTime(0, _ticks);
+
+    public void Reset()
+    {
+        _ticks = 0;
+        Calls = 0;
+        Reads = 0;
+    }
+
+    public ValueTask<Timestamp> RecoverAsync(CancellationToken cancellationToken) =>
+        inner.RecoverAsync(cancellationToken);
+
+    public async ValueTask WriteAsync(IReadOnlyList<CommitRecord> commits, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        await inner.WriteAsync(commits, cancellationToken);
+        Count(start);
+    }
+
+    public async ValueTask<StoredDocument?> GetAsync(DocumentId id, Timestamp at, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var document = await inner.GetAsync(id, at, cancellationToken);
+        Count(start);
+        Reads++;
+        return document;
+    }
+
+    public async ValueTask<IReadOnlyList<IndexRow>> ScanAsync(
+        IndexId index, KeyRange range, Timestamp at, ScanOrder order, int limit, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var rows = await inner.ScanAsync(index, range, at, order, limit, cancellationToken);
+        Count(start);
+        Reads++;
+        return rows;
+    }
+
+    public IAsyncEnumerable<CommitRecord> LoadCommitsAsync(
+        Timestamp after, Timestamp upTo, CancellationToken cancellationToken) =>
+        inner.LoadCommitsAsync(after, upTo, cancellationToken);
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+    private void Count(long start)
+    {
+        _ticks += Stopwatch.GetTimestamp() - start;
+        Calls++;
+    }
+}
