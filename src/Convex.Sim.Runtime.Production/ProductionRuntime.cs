@@ -20,6 +20,8 @@ public sealed class ProductionRuntime : IRuntime
 
     public TimeProvider Time => TimeProvider.System;
 
+    public Network.IHttpFetcher Http { get; } = new SystemHttpFetcher();
+
     public IRandom Random { get; }
 
     public Buggify Buggify => Buggify.Disabled;

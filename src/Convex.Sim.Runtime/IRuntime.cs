@@ -25,6 +25,9 @@ public interface IRuntime
     /// </summary>
     Task Spawn(string name, Func<CancellationToken, Task> work, CancellationToken cancellationToken);
 
+    /// <summary>Outgoing HTTP (actions' <c>fetch</c>). Runtimes without a network refuse every request.</summary>
+    Network.IHttpFetcher Http => Network.NoNetwork.Instance;
+
     /// <summary>Unix time in nanoseconds from <see cref="Time"/>.</summary>
     long UnixNanoseconds => (Time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
 }

@@ -1,6 +1,7 @@
 using Convex.Sim.Core;
 using Convex.Sim.Functions.Execution;
 using Convex.Sim.Functions.Hosting;
+using Convex.Sim.Runtime.Network;
 using Jint.Native;
 
 namespace Convex.Sim.Functions.Analysis;
@@ -22,6 +23,9 @@ internal sealed class AnalysisHost(IRandom random) : IExecutionHost
         throw NotAtImportTime(op);
 
     public JsValue JsSyscall(string op, JsValue args) => throw NotAtImportTime(op);
+
+    public Task<HttpFetchResponse> FetchAsync(HttpFetchRequest request, CancellationToken cancellationToken) =>
+        throw new ConvexException("NoFetchInQueriesOrMutations", WebApis.FetchApi.QueryMessage);
 
     public void Log(LogLevel level, string message) => Logs.Add(level, message);
 

@@ -2,6 +2,7 @@ using Convex.Sim.Core;
 using Convex.Sim.Core.Values;
 using Convex.Sim.Functions.Hosting;
 using Convex.Sim.Functions.Syscalls;
+using Convex.Sim.Runtime.Network;
 using Jint.Native;
 
 namespace Convex.Sim.Functions.Execution;
@@ -12,7 +13,8 @@ namespace Convex.Sim.Functions.Execution;
 /// mutation in its own OCC transaction) with the caller's identity. Time is live and timers wait
 /// on the runtime's clock.
 /// </summary>
-internal sealed class ActionHost(FunctionRunner runner, ExecutionContext context, IRandom random, TimeProvider clock) : IExecutionHost
+internal sealed class ActionHost(FunctionRunner runner, ExecutionContext context, IRandom random, TimeProvider clock, IHttpFetcher http)
+    : IExecutionHost
 {
     public LogCollector Logs => context.Logs;
 
@@ -48,6 +50,9 @@ internal sealed class ActionHost(FunctionRunner runner, ExecutionContext context
     public void NextBytes(Span<byte> destination) => random.NextBytes(destination);
 
     public Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) => Task.Delay(delay, clock, cancellationToken);
+
+    public Task<HttpFetchResponse> FetchAsync(HttpFetchRequest request, CancellationToken cancellationToken) =>
+        http.FetchAsync(request, cancellationToken);
 
     private async Task<string> RunNestedAsync(SyscallArgs args, UdfKind kind, CancellationToken cancellationToken)
     {

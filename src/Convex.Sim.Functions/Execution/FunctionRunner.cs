@@ -103,7 +103,7 @@ public sealed partial class FunctionRunner
 
         var requestId = call.RequestId.Length > 0 ? call.RequestId : NewRequestId();
         var context = new ExecutionContext(path.ToString(), UdfKind.Action, call.Identity, requestId);
-        var host = new ActionHost(this, context, NextRandom(), _runtime.Time);
+        var host = new ActionHost(this, context, NextRandom(), _runtime.Time, _runtime.Http);
         var outcome = await ExecuteAsync(active, host, path, UdfKind.Action, call with { RequestId = requestId }, _options.ActionLimits, freezeClock: false, cancellationToken);
         return CheckReturns(entry, ToResult(outcome, context.Logs, Timestamp.Zero, null), _database.Catalog);
     }

@@ -6,6 +6,7 @@ using Convex.Sim.Database.Schema;
 using Convex.Sim.Database.Transactions;
 using Convex.Sim.Functions.Hosting;
 using Convex.Sim.Functions.Syscalls;
+using Convex.Sim.Runtime.Network;
 using Jint.Native;
 
 namespace Convex.Sim.Functions.Execution;
@@ -90,6 +91,9 @@ internal sealed partial class TransactionHost : IExecutionHost
     }
 
     public JsValue JsSyscall(string op, JsValue args) => throw UnsupportedOrUnknown(op);
+
+    public Task<HttpFetchResponse> FetchAsync(HttpFetchRequest request, CancellationToken cancellationToken) =>
+        throw new ConvexException("NoFetchInQueriesOrMutations", WebApis.FetchApi.QueryMessage);
 
     public void Log(LogLevel level, string message) => _context.Logs.Add(level, message);
 

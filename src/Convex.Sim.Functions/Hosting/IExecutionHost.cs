@@ -42,4 +42,7 @@ internal interface IExecutionHost
 
     /// <summary>Waits <paramref name="delay"/> on the runtime clock (actions only).</summary>
     Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken);
+
+    /// <summary>Sends an HTTP request through the runtime's network seam (actions only).</summary>
+    Task<Runtime.Network.HttpFetchResponse> FetchAsync(Runtime.Network.HttpFetchRequest request, CancellationToken cancellationToken);
 }

@@ -83,6 +83,10 @@ internal static class JsEventLoop
 
     private static void Turn(JsWorker worker, Action action)
     {
+        // Jint resets its constraints only when the host calls into the engine; settling promises
+        // and draining jobs is not such a call. Reset here so that the allocation limit measures one
+        // turn (and not the host's own work between turns, which runs on the same thread).
+        worker.Engine.Constraints.Reset();
         worker.Budget.Enter();
         try
         {
@@ -127,6 +131,9 @@ internal static class JsEventLoop
                 case PendingTimer timer:
                     await worker.Host.DelayAsync(timer.Delay, cancellationToken);
                     return new Result(null, null, null);
+                case PendingFetch fetch:
+                    var response = await worker.Host.FetchAsync(fetch.Request, cancellationToken);
+                    return new Result(null, null, null, () => fetch.ToJs(response));
                 default:
                     throw new InvalidOperationException($"unknown pending operation {operation}");
             }
@@ -145,8 +152,12 @@ internal static class JsEventLoop
     {
         for (var i = 0; i < batch.Length; i++)
         {
-            var (value, error, data) = results[i];
-            if (error is null)
+            var (value, error, data, make) = results[i];
+            if (make is not null)
+            {
+                batch[i].Promise.Resolve(make());
+            }
+            else if (error is null)
             {
                 batch[i].Promise.Resolve(value is null ? JsValue.Undefined : new JsString(value));
             }
@@ -173,7 +184,8 @@ internal static class JsEventLoop
         return reason;
     }
 
-    private readonly record struct Result(string? Value, string? Error, ConvexValue? Data);
+    /// <summary>What host work produced: a JSON string, an error (with ConvexError data), or a value to build in JavaScript.</summary>
+    private readonly record struct Result(string? Value, string? Error, ConvexValue? Data, Func<JsValue>? Make = null);
 
     private sealed class Settlement
     {

@@ -34,6 +34,9 @@ public sealed class EventLoopTests
         public void NextBytes(Span<byte> destination) => destination.Fill(7);
 
         public Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<Runtime.Network.HttpFetchResponse> FetchAsync(Runtime.Network.HttpFetchRequest request, CancellationToken cancellationToken) =>
+            throw new ConvexException("Nope", "no network here");
     }
 
     private static async Task<(JsOutcome Outcome, RecordingHost Host)> RunAsync(string body)

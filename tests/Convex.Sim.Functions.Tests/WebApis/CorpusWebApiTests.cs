@@ -47,12 +47,52 @@ public sealed class CorpusWebApiTests
     }
 
     [Fact]
-    public async Task The_fetchUrl_action_reports_that_fetch_is_not_supported_yet()
+    public async Task The_fetchUrl_action_fetches_from_a_real_local_server()
     {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var serve = ServeOnceAsync(listener, "pong");
         var backend = await StartAsync();
-        var result = await backend.ActionAsync("actions:fetchUrl", Obj(("url", S("https://example.com/"))));
-        Assert.Equal(
-            "Uncaught Error: fetch is not supported yet by Convex.Sim (see docs/compatibility.md)",
-            result.ErrorMessage);
+        var result = await backend.ActionAsync("actions:fetchUrl", Obj(("url", S($"http://127.0.0.1:{port}/ping"))));
+        await serve;
+        Assert.True(result.Succeeded, result.ErrorMessage);
+        var value = Assert.IsType<ConvexObject>(result.Value);
+        Assert.Equal(200.0, Number(value, "status"));
+        Assert.Equal("pong", ((ConvexString)value["body"]!).Value);
+    }
+
+    [Fact]
+    public async Task A_fetch_to_a_closed_port_fails_the_action_with_the_url_in_the_message()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // nothing listens there any more
+        var backend = await StartAsync();
+        var result = await backend.ActionAsync("actions:fetchUrl", Obj(("url", S($"http://127.0.0.1:{port}/"))));
+        Assert.StartsWith($"Uncaught Error: fetch to http://127.0.0.1:{port}/ failed", result.ErrorMessage);
+    }
+
+    /// <summary>A minimal HTTP/1.1 server for one request: answers 200 with <paramref name="body"/>.</summary>
+    private static async Task ServeOnceAsync(System.Net.Sockets.TcpListener listener, string body)
+    {
+        using var client = await listener.AcceptTcpClientAsync(Ct);
+        var stream = client.GetStream();
+        var buffer = new byte[8192];
+        var request = "";
+        while (!request.Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer, Ct);
+            if (read == 0)
+            {
+                return;
+            }
+
+            request += System.Text.Encoding.ASCII.GetString(buffer, 0, read);
+        }
+
+        var response = $"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(response), Ct);
     }
 }

@@ -51,6 +51,19 @@ internal sealed class FakeExecutionHost(ManualClock clock, bool allowsTimers, by
         }
     }
 
+    /// <summary>Requests seen by <see cref="FetchAsync"/>.</summary>
+    public List<Runtime.Network.HttpFetchRequest> Fetches { get; } = [];
+
+    /// <summary>Answers 201 with the request's method, URL and body echoed as text.</summary>
+    public Task<Runtime.Network.HttpFetchResponse> FetchAsync(Runtime.Network.HttpFetchRequest request, CancellationToken cancellationToken)
+    {
+        Fetches.Add(request);
+        var body = System.Text.Encoding.UTF8.GetBytes(
+            $"{request.Method} {request.Url} {System.Text.Encoding.UTF8.GetString(request.Body ?? [])}");
+        return Task.FromResult(new Runtime.Network.HttpFetchResponse(
+            201, "Created", [new("content-type", "text/plain"), new("x-echo", "yes")], body, request.Url));
+    }
+
     public Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
         if (!allowsTimers)

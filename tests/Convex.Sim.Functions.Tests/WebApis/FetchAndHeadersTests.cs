@@ -12,10 +12,44 @@ public sealed class FetchAndHeadersTests
     }
 
     [Fact]
-    public async Task Fetch_in_an_action_is_not_supported_yet()
+    public async Task Fetch_in_an_action_goes_through_the_host_and_resolves_to_a_Response()
     {
-        Assert.Equal("Uncaught Error: fetch is not supported yet by Convex.Sim (see docs/compatibility.md)",
-            await ErrorAsync("await fetch('https://example.com');", action: true));
+        var harness = await JsHarness.RunAsync("""
+            export async function run() {
+              const r = await fetch(new URL("https://example.com/a?b=1"), { method: "post", body: "hi", headers: { "X-A": "1" } });
+              const text = await r.text();
+              let reread = "";
+              try { await r.text(); } catch (e) { reread = e.message; }
+              return [r.status, r.ok, r.statusText, r.headers.get("x-echo"), r.url, text, r.bodyUsed, reread];
+            }
+            """, action: true);
+        Assert.Equal(
+            """[201,true,"Created","yes","https://example.com/a?b=1","POST https://example.com/a?b=1 hi",true,""" +
+            "\"Body is unusable: Body has already been read\"]",
+            harness.Value.GetRawText());
+        var request = Assert.Single(harness.Host.Fetches);
+        Assert.Equal([new KeyValuePair<string, string>("x-a", "1")], request.Headers);
+    }
+
+    [Fact]
+    public async Task Fetch_with_a_bad_url_or_a_GET_body_rejects()
+    {
+        Assert.StartsWith("Uncaught TypeError: Invalid URL", await ErrorAsync("await fetch('not a url');", action: true));
+        Assert.Equal("Uncaught TypeError: Request with GET/HEAD method cannot have body.",
+            await ErrorAsync("await fetch('https://example.com', { body: 'x' });", action: true));
+    }
+
+    [Fact]
+    public async Task Response_json_and_clone_work_without_a_request()
+    {
+        var harness = await JsHarness.RunAsync("""
+            export async function run() {
+              const r = Response.json({ a: 1 }, { status: 202 });
+              const c = r.clone();
+              return [r.status, r.headers.get("content-type"), await r.json(), await c.text()];
+            }
+            """);
+        Assert.Equal("""[202,"application/json",{"a":1},"{\"a\":1}"]""", harness.Value.GetRawText());
     }
 
     [Fact]
