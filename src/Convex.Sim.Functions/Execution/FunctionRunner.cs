@@ -42,6 +42,52 @@ public sealed partial class FunctionRunner
     public void Deploy(ActiveDeployment deployment) =>
         _active = new Active(deployment, new WorkerPool(deployment.Modules, _runtime.Time, _options.MaxIdleWorkers, _options.UdfLimits));
 
+    /// <summary>
+    /// Prepares <paramref name="workers"/> engines of the active deployment ahead of requests: each
+    /// imports every function module (with the import-time host: no syscalls, seeded randomness)
+    /// and joins the pool, so the first calls do not pay for module evaluation. A module that fails
+    /// to evaluate leaves its engine out; the failure surfaces again on the first call.
+    /// </summary>
+    public async Task WarmUpAsync(int workers, CancellationToken cancellationToken)
+    {
+        var active = _active;
+        var paths = active.Deployment.Functions.Modules.Select(m => m.Path).ToList();
+        var ready = new List<JsWorker>();
+        for (var i = 0; i < workers; i++)
+        {
+            var worker = active.Pool.Rent();
+            worker.Clock.Freeze(_runtime.Time.GetUtcNow());
+            worker.Bind(new Analysis.AnalysisHost(NextRandom()), Analysis.ModuleAnalyzer.DefaultLimits);
+            try
+            {
+                foreach (var path in paths)
+                {
+                    var outcome = await JsEventLoop.RunAsync(worker, () =>
+                    {
+                        worker.Import(path);
+                        return new Jint.Native.JsString("null");
+                    }, cancellationToken);
+                    if (!outcome.Succeeded)
+                    {
+                        worker.Poison();
+                        break;
+                    }
+                }
+            }
+            finally
+            {
+                worker.Unbind();
+            }
+
+            ready.Add(worker);
+        }
+
+        foreach (var worker in ready)
+        {
+            active.Pool.Return(worker);
+        }
+    }
+
     /// <summary>The deployment and the engines prepared for it, swapped together.</summary>
     private sealed record Active(ActiveDeployment Deployment, WorkerPool Pool);
 
