@@ -105,6 +105,14 @@ public sealed partial class FunctionRunner
         return CheckReturns(entry, ToResult(outcome, host.Logs, transaction.SnapshotTs, transaction), transaction.Catalog);
     }
 
+    /// <summary>
+    /// Runs a mutation and commits it, re-executing the function on OCC conflicts (Convex's retry
+    /// policy, <see cref="Database.DatabaseOptions.MutationAttemptsMax"/>). A function error is a
+    /// failed <see cref="FunctionResult"/> and commits nothing.
+    /// </summary>
+    /// <exception cref="Database.Errors.OccConflictException">Every attempt conflicted.</exception>
+    /// <exception cref="Database.Errors.CommitOutcomeUnknownException">Persistence failed during the commit.</exception>
+    /// <exception cref="Database.Errors.DatabaseUnavailableException">The database stopped after a persistence failure.</exception>
     public async Task<FunctionResult> RunMutationAsync(FunctionCall call, CancellationToken cancellationToken)
     {
         var active = _active;
