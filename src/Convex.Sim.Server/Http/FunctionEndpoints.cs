@@ -1,0 +1,255 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text.Json;
+using Convex.Sim.Core;
+using Convex.Sim.Core.Values;
+using Convex.Sim.Functions.Execution;
+using Convex.Sim.Functions.Modules;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using DatabaseEngine = Convex.Sim.Database.Database;
+
+namespace Convex.Sim.Server.Http;
+
+/// <summary>
+/// The HTTP function API (convex-compat §4.1, §4.2): runs a function through the
+/// <see cref="FunctionRunner"/> and answers 200 with <c>{"status":"success"|"error",…}</c>; request
+/// problems and system errors use the <c>{code,message}</c> envelope (§1.4).
+/// </summary>
+internal sealed class FunctionEndpoints(
+    FunctionRunner runner, DatabaseEngine database, InstanceIdentity identity, ILogger<FunctionEndpoints> logger)
+{
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
+    /// <summary>Which runner entry point an endpoint uses; <see cref="Any"/> looks the kind up.</summary>
+    private enum Endpoint
+    {
+        Query,
+        Mutation,
+        Action,
+        Any,
+    }
+
+    public Task QueryAsync(HttpContext context) => RunFromBodyAsync(context, Endpoint.Query, adminOnly: false);
+
+    public Task MutationAsync(HttpContext context) => RunFromBodyAsync(context, Endpoint.Mutation, adminOnly: false);
+
+    public Task ActionAsync(HttpContext context) => RunFromBodyAsync(context, Endpoint.Action, adminOnly: false);
+
+    /// <summary><c>POST /api/function</c>: any kind of function, admin key required (§1.2).</summary>
+    public Task FunctionAsync(HttpContext context) => RunFromBodyAsync(context, Endpoint.Any, adminOnly: true);
+
+    /// <summary><c>GET /api/query?path=…&amp;args=…&amp;format=…</c>.</summary>
+    public async Task QueryFromQueryStringAsync(HttpContext context)
+    {
+        var allowInternal = Authorize(context.Request, adminOnly: false);
+        var request = FunctionRequest.FromQueryString(context.Request.Query, ValueFormat.CleanJson);
+        await RunAsync(context, Endpoint.Query, request, allowInternal);
+    }
+
+    /// <summary>
+    /// <c>POST /api/run/&lt;seg&gt;/…/&lt;export&gt;</c>: the URL-decoded segments joined as
+    /// <c>seg/…:export</c>; the body holds <c>args</c> and an optional <c>format</c> (default clean JSON).
+    /// </summary>
+    public async Task RunByUrlAsync(HttpContext context, string? route)
+    {
+        var allowInternal = Authorize(context.Request, adminOnly: false);
+        // Routing has already URL-decoded the segments.
+        var segments = (route ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length < 2)
+        {
+            throw ApiError.BadRequest("InvalidFunctionPath", "Expected /api/run/<module path>/<function name>");
+        }
+
+        var path = $"{string.Join('/', segments[..^1])}:{segments[^1]}";
+        FunctionRequest request;
+        var length = context.Request.ContentLength;
+        if (length is 0 || (length is null && !context.Request.HasJsonContentType()))
+        {
+            request = new FunctionRequest(path, ConvexObject.Empty, ValueFormat.CleanJson);
+        }
+        else
+        {
+            using var body = await FunctionRequest.ReadBodyAsync(context.Request, context.RequestAborted);
+            request = FunctionRequest.FromParts(path, body.RootElement, ValueFormat.CleanJson);
+        }
+
+        await RunAsync(context, Endpoint.Any, request, allowInternal);
+    }
+
+    /// <summary><c>POST /api/query_ts</c>: the latest commit timestamp, base64 of its 8 bytes (LE).</summary>
+    public async Task QueryTimestampAsync(HttpContext context)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, database.LatestTs.Value);
+        var buffer = new ArrayBufferWriter<byte>(64);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteBase64String("ts", bytes);
+            writer.WriteEndObject();
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+    }
+
+    private async Task RunFromBodyAsync(HttpContext context, Endpoint endpoint, bool adminOnly)
+    {
+        var allowInternal = Authorize(context.Request, adminOnly);
+        using var body = await FunctionRequest.ReadBodyAsync(context.Request, context.RequestAborted);
+        var request = FunctionRequest.FromBody(body.RootElement, ValueFormat.CleanJson);
+        await RunAsync(context, endpoint, request, allowInternal);
+    }
+
+    /// <summary>
+    /// Whether the caller is an admin (convex-compat §4.3). A wrong admin key is a 403; user tokens
+    /// are refused until token validation exists, rather than silently treated as anonymous.
+    /// </summary>
+    private bool Authorize(HttpRequest request, bool adminOnly)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.Length == 0)
+        {
+            return adminOnly ? throw new ApiError(StatusCodes.Status403Forbidden, "BadDeployKey",
+                "This endpoint requires an admin key (Authorization: Convex <admin key>)") : false;
+        }
+
+        const string ConvexScheme = "Convex ";
+        if (header.StartsWith(ConvexScheme, StringComparison.OrdinalIgnoreCase))
+        {
+            var key = header[ConvexScheme.Length..].Trim();
+            var bar = key.IndexOf('|', StringComparison.Ordinal);
+            var colon = key.IndexOf(':', StringComparison.Ordinal);
+            if (colon >= 0 && colon < bar)
+            {
+                key = key[(colon + 1)..]; // a display prefix such as "prod:" (§6.2)
+            }
+
+            return identity.IsAdminKey(key) ? true : throw ApiError.BadDeployKey(identity.InstanceName);
+        }
+
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ApiError(StatusCodes.Status401Unauthorized, "Unauthenticated",
+                "Convex.Sim does not validate user tokens yet; call without an Authorization header");
+        }
+
+        throw new ApiError(StatusCodes.Status401Unauthorized, "InvalidAuthHeader",
+            "The Authorization header must be \"Convex <admin key>\" or \"Bearer <token>\"");
+    }
+
+    private async Task RunAsync(HttpContext context, Endpoint endpoint, FunctionRequest request, bool allowInternal)
+    {
+        var call = new FunctionCall(request.Path, request.Args) { AllowInternal = allowInternal };
+        var cancellationToken = context.RequestAborted;
+        var result = ResolveKind(endpoint, request.Path, allowInternal) switch
+        {
+            UdfKind.Query => await runner.RunQueryAsync(call, cancellationToken),
+            UdfKind.Mutation => await runner.RunMutationAsync(call, cancellationToken),
+            UdfKind.Action => await runner.RunActionAsync(call, cancellationToken),
+        };
+        if (result.IsSystemError)
+        {
+            Log.FunctionSystemError(logger, request.Path, result.ErrorMessage ?? "");
+            throw ApiError.Internal();
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(Encode(result, request.Format), cancellationToken);
+    }
+
+    /// <summary>
+    /// The kind to run as. For <see cref="Endpoint.Any"/> an unknown, unparsable or hidden function
+    /// is run as a query, so that the runner reports it with Convex's message.
+    /// </summary>
+    private UdfKind ResolveKind(Endpoint endpoint, string path, bool allowInternal)
+    {
+        switch (endpoint)
+        {
+            case Endpoint.Query:
+                return UdfKind.Query;
+            case Endpoint.Mutation:
+                return UdfKind.Mutation;
+            case Endpoint.Action:
+                return UdfKind.Action;
+            case Endpoint.Any:
+                UdfPath parsed;
+                try
+                {
+                    parsed = UdfPath.Parse(path);
+                }
+                catch (ConvexException)
+                {
+                    return UdfKind.Query;
+                }
+
+                var entry = runner.Deployment.Functions.Find(parsed);
+                if (entry is null)
+                {
+                    return UdfKind.Query;
+                }
+
+                var visible = allowInternal || entry.Analysis.Visibility == Functions.Analysis.Visibility.Public;
+                return visible ? entry.Analysis.Kind : UdfKind.Query;
+            default:
+                return Invariant.Unreachable<UdfKind>("unknown endpoint");
+        }
+    }
+
+    /// <summary>
+    /// The §4.2 body: <c>{"status":"success","value",…}</c> or <c>{"status":"error","errorMessage",…}</c>.
+    /// </summary>
+    internal static ReadOnlyMemory<byte> Encode(FunctionResult result, ValueFormat format)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            if (result.Succeeded)
+            {
+                writer.WriteString("status", "success");
+                writer.WritePropertyName("value");
+                WriteValue(writer, result.Value ?? ConvexNull.Instance, format);
+            }
+            else
+            {
+                writer.WriteString("status", "error");
+                writer.WriteString("errorMessage", result.ErrorMessage);
+                if (result.ErrorData is { } data)
+                {
+                    writer.WritePropertyName("errorData");
+                    WriteValue(writer, data, format);
+                }
+            }
+
+            writer.WriteStartArray("logLines");
+            foreach (var line in result.LogLines)
+            {
+                writer.WriteStringValue(line);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenMemory;
+    }
+
+    private static void WriteValue(Utf8JsonWriter writer, ConvexValue value, ValueFormat format)
+    {
+        switch (format)
+        {
+            case ValueFormat.ConvexEncodedJson:
+                ConvexJson.Write(writer, value);
+                break;
+            case ValueFormat.CleanJson:
+                ConvexCleanJson.Write(writer, value);
+                break;
+        }
+    }
+}
