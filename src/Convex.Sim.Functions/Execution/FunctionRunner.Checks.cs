@@ -40,11 +40,11 @@ public sealed partial class FunctionRunner
                 $"but is being run as a {FunctionInvoker.Name(kind)}");
         }
 
-        var error = entry.Args.ValidateArguments(new ConvexArray([call.Args]), TableNames(active.Deployment, null));
+        var error = entry.Args.ValidateArguments(new ConvexArray([call.Args]), TableNames());
         return (path, entry, error?.Message);
     }
 
-    private FunctionResult Refused(string message, Timestamp ts) => new() { ErrorMessage = message, Ts = ts };
+    private static FunctionResult Refused(string message, Timestamp ts) => new() { ErrorMessage = message, Ts = ts };
 
     private static FunctionResult CheckReturns(FunctionEntry? entry, FunctionResult result, TableCatalog catalog)
     {
@@ -78,9 +78,10 @@ public sealed partial class FunctionRunner
         return error is null ? outcome : JsOutcome.Failure(error.Message);
     }
 
-    private Core.Validators.TableNameLookup TableNames(ActiveDeployment deployment, TableCatalog? catalog)
+    /// <summary>Table names as of the latest catalog (for <c>v.id</c> checks of arguments).</summary>
+    private Core.Validators.TableNameLookup TableNames()
     {
-        var current = catalog ?? _database.Catalog;
+        var current = _database.Catalog;
         return number => current.FindTable(number)?.Name;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Convex.Sim.Core;
 using Convex.Sim.Core.Ids;
 using Convex.Sim.Core.Values;
@@ -144,6 +143,4 @@ internal sealed partial class TransactionHost : IExecutionHost
     private static string JsonString(string value) => System.Text.Json.JsonSerializer.Serialize(value);
 
     internal static string DocumentJson(ConvexObject? document) => document is null ? "null" : ConvexJson.Encode(document);
-
-    internal static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
 }
