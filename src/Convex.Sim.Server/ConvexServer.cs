@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Net;
 using System.Reflection;
 using Convex.Sim.Core;
@@ -5,6 +6,7 @@ using Convex.Sim.Functions.Deployment;
 using Convex.Sim.Functions.Execution;
 using Convex.Sim.Functions.Modules;
 using Convex.Sim.Runtime.Production;
+using Convex.Sim.Server.Deployment;
 using Convex.Sim.Server.Http;
 using Convex.Sim.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
@@ -35,7 +37,7 @@ internal sealed class ConvexServer : IAsyncDisposable
     private readonly SqlitePersistence _persistence;
     private readonly ProductionRuntime _runtime;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _deployGate = new(1, 1);
+    private readonly PushCoordinator _pushes;
     private int _stopped;
     private int _requestsInFlight;
 
@@ -51,6 +53,8 @@ internal sealed class ConvexServer : IAsyncDisposable
         Identity = identity;
         Options = options;
         _logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Convex.Sim.Server");
+        _pushes = new PushCoordinator(
+            database, runner, runtime, new DeploymentStore(options.DataDirectory), _logger);
     }
 
     public DatabaseEngine Database { get; }
@@ -123,6 +127,7 @@ internal sealed class ConvexServer : IAsyncDisposable
             var server = new ConvexServer(app, persistence, runtime, database, runner, identity, options);
             var fullPath = Path.GetFullPath(databasePath);
             Log.DatabaseOpened(server._logger, fullPath, database.LatestTs.Value);
+            await server._pushes.RestoreAsync(cancellationToken);
             server.MapRoutes();
             await app.StartAsync(cancellationToken);
             // Kestrel writes the bound endpoint back into the listen options (port 0 becomes the real one).
@@ -143,30 +148,17 @@ internal sealed class ConvexServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Analyzes and switches to a new set of modules: the seam that the CLI's push protocol will use.
-    /// The schema is checked against stored documents and its new indexes are built first; on a
-    /// failure the previous deployment stays active.
+    /// Analyzes and switches to a new set of modules: the in-process counterpart of the CLI's push
+    /// protocol. The schema is checked against stored documents and its new indexes are built first;
+    /// on a failure the previous deployment stays active. The deployment is persisted.
     /// </summary>
-    public async Task DeployAsync(
+    public Task DeployAsync(
         IReadOnlyList<ModuleSource> modules, ModuleSource? schema, CancellationToken cancellationToken)
     {
-        await _deployGate.WaitAsync(cancellationToken);
-        try
-        {
-            var deployment = await Deployer.PrepareAsync(modules, schema, _runtime, cancellationToken);
-            if (deployment.Schema is { } databaseSchema)
-            {
-                await Deployer.ApplySchemaAsync(Database, databaseSchema, cancellationToken);
-            }
-
-            Runner.Deploy(deployment);
-            var functions = deployment.Functions.Modules.Sum(m => m.Functions.Count);
-            Log.Deployed(_logger, modules.Count, functions, deployment.Schema is not null);
-        }
-        finally
-        {
-            _deployGate.Release();
-        }
+        static PushedModule Pushed(ModuleSource module) =>
+            new(module.Path, module.Source, SourceMap: null, ModuleEnvironment.Isolate);
+        var app = new PushedApp([.. modules.Select(Pushed)], schema is null ? null : Pushed(schema));
+        return _pushes.DeployAsync(app, cancellationToken);
     }
 
     /// <summary>Completes when the host is asked to stop (Ctrl-C, SIGTERM).</summary>
@@ -191,7 +183,7 @@ internal sealed class ConvexServer : IAsyncDisposable
             await _persistence.DisposeAsync();
             Log.Stopped(_logger);
             await _app.DisposeAsync();
-            _deployGate.Dispose();
+            _pushes.Dispose();
         }
     }
 
@@ -201,9 +193,11 @@ internal sealed class ConvexServer : IAsyncDisposable
     {
         var app = _app;
         var endpoints = app.Services.GetRequiredService<FunctionEndpoints>();
+        var deploy = new DeployEndpoints(_pushes, Identity, app.Lifetime);
         app.Use(HandleErrorsAsync);
         app.Use(ServeSiteOriginAsync);
         app.Use(CorsMiddleware.InvokeAsync);
+        app.Use(DecodeRequestBodyAsync);
 
         app.MapGet("/", context => WriteTextAsync(context, Banner));
         app.MapGet("/version", context => WriteTextAsync(context, Version));
@@ -217,6 +211,16 @@ internal sealed class ConvexServer : IAsyncDisposable
         app.MapPost("/api/query_ts", endpoints.QueryTimestampAsync);
         app.MapPost("/api/run/{**path}",
             context => endpoints.RunByUrlAsync(context, context.Request.RouteValues["path"] as string));
+
+        app.MapPost("/api/get_config_hashes", deploy.GetConfigHashesAsync);
+        app.MapPost("/api/deploy2/evaluate_schema", deploy.EvaluateSchemaAsync);
+        app.MapPost("/api/deploy2/evaluate_push", deploy.EvaluatePushAsync);
+        app.MapPost("/api/deploy2/start_push", deploy.StartPushAsync);
+        app.MapPost("/api/deploy2/wait_for_schema", deploy.WaitForSchemaAsync);
+        app.MapPost("/api/deploy2/finish_push", deploy.FinishPushAsync);
+        app.MapPost("/api/deploy2/report_push_completed", deploy.ReportPushCompletedAsync);
+        app.MapGet("/api/v1/get_canonical_urls", context => deploy.CanonicalUrlsAsync(context, Url, SiteUrl));
+        app.MapGet("/api/stream_function_logs", deploy.StreamFunctionLogsAsync);
         app.MapFallback(context => ApiError.WriteAsync(context.Response, StatusCodes.Status404NotFound, "NotFound",
             $"No route {context.Request.Method} {context.Request.Path}", context.RequestAborted));
     }
@@ -236,6 +240,35 @@ internal sealed class ConvexServer : IAsyncDisposable
         }
 
         await next(context);
+    }
+
+    /// <summary>
+    /// The CLI compresses push bodies with Brotli (<c>Content-Encoding: br</c>, cli-deploy.md (b));
+    /// they are decoded as they are read. Other encodings are refused rather than misparsed.
+    /// </summary>
+    private static async Task DecodeRequestBodyAsync(HttpContext context, RequestDelegate next)
+    {
+        var encoding = context.Request.Headers.ContentEncoding.ToString();
+        if (encoding.Length == 0 || encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            await next(context);
+            return;
+        }
+
+        Stream decoded = encoding.ToLowerInvariant() switch
+        {
+            "br" => new BrotliStream(context.Request.Body, CompressionMode.Decompress, leaveOpen: true),
+            "gzip" => new GZipStream(context.Request.Body, CompressionMode.Decompress, leaveOpen: true),
+            _ => throw new ApiError(StatusCodes.Status415UnsupportedMediaType, "UnsupportedContentEncoding",
+                $"Content-Encoding \"{encoding}\" is not supported; use br, gzip or none"),
+        };
+        await using (decoded)
+        {
+            context.Request.Body = decoded;
+            context.Request.Headers.ContentEncoding = default;
+            context.Request.Headers.ContentLength = null;
+            await next(context);
+        }
     }
 
     /// <summary>Turns request failures into the §1.4 envelope; anything unexpected is a logged 500.</summary>

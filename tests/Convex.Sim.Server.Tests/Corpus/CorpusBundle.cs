@@ -54,7 +54,7 @@ internal static class CorpusBundle
             new ModuleSource(schema.GetProperty("path").GetString()!, schema.GetProperty("source").GetString()!));
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Convex.Sim.sln")))
