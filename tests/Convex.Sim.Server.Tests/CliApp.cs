@@ -18,24 +18,53 @@ internal sealed class CliApp : IDisposable
 
     public string ConvexDirectory => Path.Combine(Directory, "convex");
 
-    public static CliApp Create()
+    public static CliApp Create() => CreateFrom(Path.Combine("tests", "functions"));
+
+    /// <summary>
+    /// A copy of the app at <paramref name="appPath"/> (relative to the repository): its
+    /// <c>convex/</c> folder without <c>_generated/</c> and its top-level scripts (<c>*.mjs</c>).
+    /// </summary>
+    public static CliApp CreateFrom(string appPath)
     {
-        var functions = Path.Combine(CorpusBundle.RepositoryRoot(), "tests", "functions");
+        var root = CorpusBundle.RepositoryRoot();
+        var app = Path.Combine(root, appPath);
+        var functions = Path.Combine(root, "tests", "functions");
         var directory = Path.Combine(
             Path.GetTempPath(), $"convex-sim-cli-app-{Environment.ProcessId}-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "package.json"),
             """{"name":"e2e","private":true,"dependencies":{"convex":"1.48.0"}}""");
         File.CreateSymbolicLink(Path.Combine(directory, "node_modules"), Path.Combine(functions, "node_modules"));
-        Copy(Path.Combine(functions, "convex"), Path.Combine(directory, "convex"));
-        System.IO.Directory.Delete(Path.Combine(directory, "convex", "_generated"), recursive: true);
+        Copy(Path.Combine(app, "convex"), Path.Combine(directory, "convex"));
+        var generated = Path.Combine(directory, "convex", "_generated");
+        if (System.IO.Directory.Exists(generated))
+        {
+            System.IO.Directory.Delete(generated, recursive: true);
+        }
+
+        foreach (var script in System.IO.Directory.GetFiles(app, "*.mjs"))
+        {
+            File.Copy(script, Path.Combine(directory, Path.GetFileName(script)));
+        }
+
         return new CliApp(directory);
     }
 
+    /// <summary>Runs <c>node &lt;script&gt;</c> in the app with <c>CONVEX_URL</c> set; kills it after 60 s.</summary>
+    public Task<CliResult> RunScriptAsync(Uri url, string script) =>
+        RunNodeAsync([script], new Dictionary<string, string> { ["CONVEX_URL"] = url.ToString().TrimEnd('/') });
+
     /// <summary>Runs <c>convex &lt;args&gt;</c> against a self-hosted URL; kills it after 60 s.</summary>
-    public async Task<CliResult> RunAsync(Uri url, string adminKey, params string[] args)
+    public Task<CliResult> RunAsync(Uri url, string adminKey, params string[] args) =>
+        RunNodeAsync(["node_modules/convex/bin/main.js", .. args], new Dictionary<string, string>
+        {
+            ["CONVEX_SELF_HOSTED_URL"] = url.ToString().TrimEnd('/'),
+            ["CONVEX_SELF_HOSTED_ADMIN_KEY"] = adminKey,
+        });
+
+    private async Task<CliResult> RunNodeAsync(string[] args, Dictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("node", ["node_modules/convex/bin/main.js", .. args])
+        var start = new ProcessStartInfo("node", args)
         {
             WorkingDirectory = Directory,
             RedirectStandardOutput = true,
@@ -43,9 +72,12 @@ internal sealed class CliApp : IDisposable
         };
         start.Environment.Remove("CONVEX_DEPLOYMENT");
         start.Environment.Remove("CONVEX_DEPLOY_KEY");
-        start.Environment["CONVEX_SELF_HOSTED_URL"] = url.ToString().TrimEnd('/');
-        start.Environment["CONVEX_SELF_HOSTED_ADMIN_KEY"] = adminKey;
         start.Environment["CI"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start node");
         var stdout = process.StandardOutput.ReadToEndAsync(TestServer.Ct);
         var stderr = process.StandardError.ReadToEndAsync(TestServer.Ct);
