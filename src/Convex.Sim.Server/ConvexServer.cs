@@ -8,6 +8,8 @@ using Convex.Sim.Functions.Modules;
 using Convex.Sim.Runtime.Production;
 using Convex.Sim.Server.Deployment;
 using Convex.Sim.Server.Http;
+using Convex.Sim.Server.Sync;
+using Convex.Sim.Sync;
 using Convex.Sim.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -53,13 +55,17 @@ internal sealed class ConvexServer : IAsyncDisposable
         Identity = identity;
         Options = options;
         _logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Convex.Sim.Server");
+        Subscriptions = app.Services.GetRequiredService<SubscriptionManager>();
         _pushes = new PushCoordinator(
-            database, runner, runtime, new DeploymentStore(options.DataDirectory), _logger);
+            database, runner, runtime, new DeploymentStore(options.DataDirectory), _logger, Subscriptions);
     }
 
     public DatabaseEngine Database { get; }
 
     public FunctionRunner Runner { get; }
+
+    /// <summary>The live sync sessions; every commit and deployment is announced to them.</summary>
+    public SubscriptionManager Subscriptions { get; }
 
     public InstanceIdentity Identity { get; }
 
@@ -122,6 +128,7 @@ internal sealed class ConvexServer : IAsyncDisposable
             builder.Services.AddSingleton(database);
             builder.Services.AddSingleton(runner);
             builder.Services.AddSingleton(identity);
+            builder.Services.AddSingleton(new SubscriptionManager());
             builder.Services.AddSingleton<FunctionEndpoints>();
             var app = builder.Build();
             var server = new ConvexServer(app, persistence, runtime, database, runner, identity, options);
@@ -198,6 +205,7 @@ internal sealed class ConvexServer : IAsyncDisposable
         app.Use(ServeSiteOriginAsync);
         app.Use(CorsMiddleware.InvokeAsync);
         app.Use(DecodeRequestBodyAsync);
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(5) });
 
         app.MapGet("/", context => WriteTextAsync(context, Banner));
         app.MapGet("/version", context => WriteTextAsync(context, Version));
@@ -211,6 +219,10 @@ internal sealed class ConvexServer : IAsyncDisposable
         app.MapPost("/api/query_ts", endpoints.QueryTimestampAsync);
         app.MapPost("/api/run/{**path}",
             context => endpoints.RunByUrlAsync(context, context.Request.RouteValues["path"] as string));
+
+        var sync = new SyncEndpoint(Runner, Database, _runtime, Subscriptions, app.Lifetime.ApplicationStopping);
+        app.Map("/api/sync", sync.HandleAsync);
+        app.Map("/api/{version}/sync", sync.HandleAsync);
 
         app.MapPost("/api/get_config_hashes", deploy.GetConfigHashesAsync);
         app.MapPost("/api/deploy2/evaluate_schema", deploy.EvaluateSchemaAsync);

@@ -5,6 +5,7 @@ using Convex.Sim.Functions.Deployment;
 using Convex.Sim.Functions.Execution;
 using Convex.Sim.Runtime;
 using Convex.Sim.Server.Http;
+using Convex.Sim.Sync;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using DatabaseEngine = Convex.Sim.Database.Database;
@@ -56,7 +57,8 @@ internal sealed record PushOutcome(
 /// blocks a later one. The active app is persisted by <see cref="DeploymentStore"/>.
 /// </summary>
 internal sealed class PushCoordinator(
-    DatabaseEngine database, FunctionRunner runner, IRuntime runtime, DeploymentStore store, ILogger logger)
+    DatabaseEngine database, FunctionRunner runner, IRuntime runtime, DeploymentStore store, ILogger logger,
+    SubscriptionManager subscriptions)
     : IDisposable
 {
     private const int PendingPushesMax = 8;
@@ -103,6 +105,8 @@ internal sealed class PushCoordinator(
         {
             _gate.Release();
         }
+
+        await subscriptions.NotifyDeployAsync(database.LatestTs);
     }
 
     /// <summary>
@@ -199,6 +203,7 @@ internal sealed class PushCoordinator(
             _gate.Release();
         }
 
+        await subscriptions.NotifyDeployAsync(database.LatestTs);
         await runner.WarmUpAsync(1, cancellationToken);
         return outcome;
     }

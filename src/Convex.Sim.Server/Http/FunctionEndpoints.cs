@@ -5,6 +5,7 @@ using Convex.Sim.Core;
 using Convex.Sim.Core.Values;
 using Convex.Sim.Functions.Execution;
 using Convex.Sim.Functions.Modules;
+using Convex.Sim.Sync;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using DatabaseEngine = Convex.Sim.Database.Database;
@@ -17,7 +18,8 @@ namespace Convex.Sim.Server.Http;
 /// problems and system errors use the <c>{code,message}</c> envelope (§1.4).
 /// </summary>
 internal sealed class FunctionEndpoints(
-    FunctionRunner runner, DatabaseEngine database, InstanceIdentity identity, ILogger<FunctionEndpoints> logger)
+    FunctionRunner runner, DatabaseEngine database, InstanceIdentity identity, SubscriptionManager subscriptions,
+    ILogger<FunctionEndpoints> logger)
 {
     private static readonly JsonWriterOptions WriterOptions = new()
     {
@@ -147,12 +149,19 @@ internal sealed class FunctionEndpoints(
     {
         var call = new FunctionCall(request.Path, request.Args) { AllowInternal = allowInternal };
         var cancellationToken = context.RequestAborted;
-        var result = ResolveKind(endpoint, request.Path, allowInternal) switch
+        var kind = ResolveKind(endpoint, request.Path, allowInternal);
+        var result = kind switch
         {
             UdfKind.Query => await runner.RunQueryAsync(call, cancellationToken),
             UdfKind.Mutation => await runner.RunMutationAsync(call, cancellationToken),
             UdfKind.Action => await runner.RunActionAsync(call, cancellationToken),
         };
+        if (kind != UdfKind.Query)
+        {
+            // Subscribed queries see the commit before the caller gets its answer.
+            await subscriptions.NotifyCommitAsync(database.LatestTs);
+        }
+
         if (result.IsSystemError)
         {
             Log.FunctionSystemError(logger, request.Path, result.ErrorMessage ?? "");

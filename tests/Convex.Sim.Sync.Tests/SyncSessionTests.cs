@@ -1,0 +1,183 @@
+using System.Text.Json;
+using Convex.Sim.Core.Values;
+using Convex.Sim.Functions.Deployment;
+using Convex.Sim.Functions.Execution;
+using Convex.Sim.Runtime.Production;
+using Convex.Sim.Storage.Memory;
+using Convex.Sim.Sync.Tests.Corpus;
+using DatabaseEngine = Convex.Sim.Database.Database;
+
+namespace Convex.Sim.Sync.Tests;
+
+/// <summary>
+/// The session state machine over an in-memory transport, with the corpus deployed on an in-memory
+/// database: transitions, mutations with read-your-writes, commit notifications and protocol errors.
+/// </summary>
+public sealed class SyncSessionTests
+{
+    private const string ZeroTs = "AAAAAAAAAAA=";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private sealed record Backend(DatabaseEngine Database, FunctionRunner Runner, ProductionRuntime Runtime,
+        SubscriptionManager Subscriptions);
+
+    private static async Task<Backend> StartBackendAsync()
+    {
+        var runtime = new ProductionRuntime(seed: 7);
+        var database = await DatabaseEngine.OpenAsync(runtime, new MemoryPersistence(), Database.DatabaseOptions.Default, Ct);
+        var runner = new FunctionRunner(database, runtime);
+        var deployment = await Deployer.PrepareAsync(CorpusBundle.Modules, CorpusBundle.Schema, runtime, Ct);
+        await Deployer.ApplySchemaAsync(database, deployment.Schema!, Ct);
+        runner.Deploy(deployment);
+        return new Backend(database, runner, runtime, new SubscriptionManager());
+    }
+
+    private static (InMemoryTransport Transport, Task Running) Open(Backend backend)
+    {
+        var transport = new InMemoryTransport();
+        var session = new SyncSession(backend.Runner, backend.Database, backend.Runtime, transport, backend.Subscriptions);
+        return (transport, session.RunAsync(Ct));
+    }
+
+    private static string Subscribe(uint baseVersion, uint queryId, string channel) =>
+        $$"""{"type":"ModifyQuerySet","baseVersion":{{baseVersion}},"newVersion":{{baseVersion + 1}},"modifications":[{"type":"Add","queryId":{{queryId}},"udfPath":"messages:list","args":[{"channel":"{{channel}}"}]}]}""";
+
+    private static string Send(uint requestId, string channel, string body) =>
+        $$"""{"type":"Mutation","requestId":{{requestId}},"udfPath":"messages:send","args":[{"author":"ann","body":"{{body}}","channel":"{{channel}}"}]}""";
+
+    private static ulong Ts(JsonElement encoded) => BitConverter.ToUInt64(Convert.FromBase64String(encoded.GetString()!));
+
+    [Fact]
+    public async Task Subscribe_then_mutate_sends_the_response_then_a_transition_with_the_write()
+    {
+        var backend = await StartBackendAsync();
+        var (client, running) = Open(backend);
+        client.Send("""{"type":"Connect","sessionId":"s","connectionCount":0,"lastCloseReason":"InitialConnect","clientTs":0}""");
+        client.Send(Subscribe(0, 0, "c"));
+
+        var first = await client.ReceiveFromServerAsync();
+        Assert.Equal("Transition", first.GetProperty("type").GetString());
+        Assert.Equal(ZeroTs, first.GetProperty("startVersion").GetProperty("ts").GetString());
+        Assert.Equal(Ts(first.GetProperty("endVersion").GetProperty("ts")), backend.Database.LatestTs.Value);
+        var added = Assert.Single(first.GetProperty("modifications").EnumerateArray());
+        Assert.Equal("QueryUpdated", added.GetProperty("type").GetString());
+        Assert.Equal(0, added.GetProperty("value").GetArrayLength());
+
+        client.Send(Send(1, "c", "hello"));
+        var response = await client.ReceiveFromServerAsync();
+        Assert.Equal("MutationResponse", response.GetProperty("type").GetString());
+        Assert.True(response.GetProperty("success").GetBoolean());
+        Assert.Equal(1, response.GetProperty("requestId").GetInt32());
+        var commitTs = Ts(response.GetProperty("ts"));
+        Assert.Equal(backend.Database.LatestTs.Value, commitTs);
+
+        var second = await client.ReceiveFromServerAsync();
+        Assert.Equal(first.GetProperty("endVersion").GetRawText(), second.GetProperty("startVersion").GetRawText());
+        Assert.Equal(commitTs, Ts(second.GetProperty("endVersion").GetProperty("ts")));
+        var updated = Assert.Single(second.GetProperty("modifications").EnumerateArray());
+        Assert.Equal("hello", Assert.Single(updated.GetProperty("value").EnumerateArray()).GetProperty("body").GetString());
+
+        client.Disconnect();
+        await running;
+        Assert.Equal(0, backend.Subscriptions.Count);
+    }
+
+    [Fact]
+    public async Task A_commit_elsewhere_resends_only_the_changed_query()
+    {
+        var backend = await StartBackendAsync();
+        var (client, running) = Open(backend);
+        client.Send(Subscribe(0, 1, "watched"));
+        await client.ReceiveFromServerAsync();
+        client.Send(Subscribe(1, 2, "other"));
+        var secondSubscribe = await client.ReceiveFromServerAsync();
+        // Only the added query is in the transition; the first was not invalidated.
+        Assert.Equal(2, Assert.Single(secondSubscribe.GetProperty("modifications").EnumerateArray())
+            .GetProperty("queryId").GetInt32());
+
+        var args = (ConvexObject)ConvexJson.Decode("""{"author":"bo","body":"x","channel":"watched"}""");
+        var result = await backend.Runner.RunMutationAsync(new FunctionCall("messages:send", args), Ct);
+        Assert.True(result.Succeeded);
+        await backend.Subscriptions.NotifyCommitAsync(result.Ts);
+
+        var transition = await client.ReceiveFromServerAsync();
+        Assert.Equal(result.Ts.Value, Ts(transition.GetProperty("endVersion").GetProperty("ts")));
+        var changed = Assert.Single(transition.GetProperty("modifications").EnumerateArray());
+        Assert.Equal(1, changed.GetProperty("queryId").GetInt32());
+
+        // A commit that touches nothing the session reads sends nothing.
+        var unrelated = (ConvexObject)ConvexJson.Decode("""{"author":"bo","body":"y","channel":"elsewhere"}""");
+        var quiet = await backend.Runner.RunMutationAsync(new FunctionCall("messages:send", unrelated), Ct);
+        await backend.Subscriptions.NotifyCommitAsync(quiet.Ts);
+        Assert.False(client.HasPending);
+
+        client.Disconnect();
+        await running;
+    }
+
+    [Fact]
+    public async Task Remove_acknowledges_with_query_removed()
+    {
+        var backend = await StartBackendAsync();
+        var (client, running) = Open(backend);
+        client.Send(Subscribe(0, 3, "r"));
+        await client.ReceiveFromServerAsync();
+        client.Send("""{"type":"ModifyQuerySet","baseVersion":1,"newVersion":2,"modifications":[{"type":"Remove","queryId":3}]}""");
+        var transition = await client.ReceiveFromServerAsync();
+        Assert.Equal(2, transition.GetProperty("endVersion").GetProperty("querySet").GetInt32());
+        var removed = Assert.Single(transition.GetProperty("modifications").EnumerateArray());
+        Assert.Equal("QueryRemoved", removed.GetProperty("type").GetString());
+        client.Disconnect();
+        await running;
+    }
+
+    [Fact]
+    public async Task A_failing_mutation_answers_failure_and_still_sends_a_transition()
+    {
+        var backend = await StartBackendAsync();
+        var (client, running) = Open(backend);
+        client.Send(Subscribe(0, 0, "f"));
+        await client.ReceiveFromServerAsync();
+        client.Send("""{"type":"Mutation","requestId":4,"udfPath":"messages:send","args":[{"body":"missing fields"}]}""");
+        var response = await client.ReceiveFromServerAsync();
+        Assert.False(response.GetProperty("success").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, response.GetProperty("ts").ValueKind);
+        Assert.Contains("ArgumentValidationError", response.GetProperty("result").GetString(), StringComparison.Ordinal);
+        var transition = await client.ReceiveFromServerAsync();
+        Assert.Equal("Transition", transition.GetProperty("type").GetString());
+        Assert.Equal(0, transition.GetProperty("modifications").GetArrayLength());
+        client.Disconnect();
+        await running;
+    }
+
+    [Theory]
+    [InlineData("{oops", "Malformed message")]
+    [InlineData("""{"type":"Bogus"}""", "Unknown message type")]
+    [InlineData("""{"type":"ModifyQuerySet","baseVersion":2,"newVersion":3,"modifications":[]}""", "BaseVersionMismatch")]
+    public async Task Protocol_violations_end_the_session_with_a_fatal_error(string message, string expected)
+    {
+        var backend = await StartBackendAsync();
+        var (client, running) = Open(backend);
+        client.Send(message);
+        var fatal = await client.ReceiveFromServerAsync();
+        Assert.Equal("FatalError", fatal.GetProperty("type").GetString());
+        Assert.Contains(expected, fatal.GetProperty("error").GetString(), StringComparison.Ordinal);
+        await running;
+        Assert.Equal("FatalError", client.CloseReason);
+        Assert.Equal(0, backend.Subscriptions.Count);
+    }
+
+    [Fact]
+    public async Task A_user_token_is_refused_with_an_auth_error()
+    {
+        var backend = await StartBackendAsync();
+        var (client, running) = Open(backend);
+        client.Send("""{"type":"Authenticate","tokenType":"User","value":"jwt","baseVersion":0}""");
+        var error = await client.ReceiveFromServerAsync();
+        Assert.Equal("AuthError", error.GetProperty("type").GetString());
+        Assert.True(error.GetProperty("authUpdateAttempted").GetBoolean());
+        Assert.Equal(0, error.GetProperty("baseVersion").GetInt32());
+        await running;
+    }
+}
