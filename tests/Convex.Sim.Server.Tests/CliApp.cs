@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Convex.Sim.Server.Tests.Corpus;
+using Convex.Sim.Testing.Corpus;
 
 namespace Convex.Sim.Server.Tests;
 

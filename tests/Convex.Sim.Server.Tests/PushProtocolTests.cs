@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Convex.Sim.Server.Tests.Corpus;
+using Convex.Sim.Testing.Corpus;
 
 namespace Convex.Sim.Server.Tests;
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Convex.Sim.Functions.Execution;
 using Convex.Sim.Functions.Hosting;
-using Convex.Sim.Server.Tests.Corpus;
+using Convex.Sim.Testing.Corpus;
 using Microsoft.Extensions.Logging;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 

@@ -4,7 +4,7 @@ using Convex.Sim.Functions.Deployment;
 using Convex.Sim.Functions.Execution;
 using Convex.Sim.Runtime.Production;
 using Convex.Sim.Storage.Memory;
-using Convex.Sim.Sync.Tests.Corpus;
+using Convex.Sim.Testing.Corpus;
 using DatabaseEngine = Convex.Sim.Database.Database;
 
 namespace Convex.Sim.Sync.Tests;

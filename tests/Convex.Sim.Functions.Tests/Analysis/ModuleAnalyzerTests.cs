@@ -1,3 +1,4 @@
+using Convex.Sim.Testing.Corpus;
 using Convex.Sim.Core;
 using Convex.Sim.Functions.Analysis;
 using Convex.Sim.Functions.Execution;
@@ -14,7 +15,7 @@ public sealed class ModuleAnalyzerTests
     [Fact]
     public async Task The_corpus_modules_list_their_functions_with_kind_visibility_and_validators()
     {
-        var modules = await AnalyzeAsync(CorpusBundle.Modules);
+        var modules = await AnalyzeAsync(CorpusBundle.ModuleSet);
         Assert.Equal(["actions.js", "crons.js", "crossModule.js", "hostile.js", "http.js", "lib/helpers.js", "messages.js"],
             modules.Select(m => m.Path));
         Assert.Empty(modules.Single(m => m.Path == "lib/helpers.js").Functions);
@@ -40,7 +41,7 @@ public sealed class ModuleAnalyzerTests
     [Fact]
     public async Task Http_routes_and_cron_specs_are_exported_at_push_time()
     {
-        var modules = await AnalyzeAsync(CorpusBundle.Modules);
+        var modules = await AnalyzeAsync(CorpusBundle.ModuleSet);
         var http = modules.Single(m => m.Path == "http.js");
         Assert.Equal([new HttpRoute("/hello", "GET"), new HttpRoute("/echo/*", "POST")], http.HttpRoutes);
         var crons = modules.Single(m => m.Path == "crons.js").CronsJson;

@@ -1,3 +1,4 @@
+using Convex.Sim.Testing.Corpus;
 using Convex.Sim.Core.Values;
 using Convex.Sim.Functions.Tests.Corpus;
 using static Convex.Sim.Functions.Tests.Corpus.TestBackend;

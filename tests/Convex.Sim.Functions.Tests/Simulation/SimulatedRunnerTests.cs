@@ -1,3 +1,4 @@
+using Convex.Sim.Testing.Corpus;
 using Convex.Sim.Core.Values;
 using Convex.Sim.Functions.Deployment;
 using Convex.Sim.Functions.Execution;
