@@ -23,10 +23,10 @@ public sealed class ServerOptionsTests
             ["CONVEX_PORT"] = "4000",
             ["CONVEX_SELF_HOSTED_ADMIN_KEY"] = "from-env",
         };
-        var options = ServerOptions.Parse(["--port", "5000", "--data-dir=/tmp/x", "--instance-name", "demo"],
+        var options = ServerOptions.Parse(["--port", "5000", "--data-dir=data-x", "--instance-name", "demo"],
             name => environment.GetValueOrDefault(name));
         Assert.Equal(5000, options.Port);
-        Assert.Equal("/tmp/x", options.DataDirectory);
+        Assert.Equal("data-x", options.DataDirectory);
         Assert.Equal("demo", options.InstanceName);
         Assert.Equal("from-env", options.AdminKey);
     }

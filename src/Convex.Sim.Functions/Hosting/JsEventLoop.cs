@@ -173,7 +173,7 @@ internal static class JsEventLoop
     {
         // The tracker only knows the promise; its reason is read back through a handler.
         JsValue reason = JsValue.Undefined;
-        var promise = worker.UnhandledRejections.First();
+        var promise = worker.UnhandledRejections[0];
         var capture = worker.Function("capture", 1, (_, args) =>
         {
             reason = args.Length > 0 ? args[0] : JsValue.Undefined;

@@ -19,7 +19,9 @@ internal sealed class JsWorker
 {
     private readonly Queue<PendingOperation> _pending = new();
     private readonly Dictionary<string, ObjectInstance> _namespaces = new(StringComparer.Ordinal);
-    private readonly HashSet<JsValue> _unhandledRejections = [];
+    // In rejection order: the first one decides the error message, so no hash order may decide it
+    // (object hash codes differ between runs and would break replay in the simulator).
+    private readonly List<JsValue> _unhandledRejections = [];
     private IExecutionHost? _host;
     private int _syscalls;
     private int _syscallLimit;
@@ -69,7 +71,7 @@ internal sealed class JsWorker
 
     internal bool HasPending => _pending.Count > 0;
 
-    internal IReadOnlyCollection<JsValue> UnhandledRejections => _unhandledRejections;
+    internal IReadOnlyList<JsValue> UnhandledRejections => _unhandledRejections;
 
     public void Poison() => IsPoisoned = true;
 
