@@ -157,12 +157,33 @@ public sealed class Database
         return result.Value;
     }
 
+    /// <summary>Drops a declared index (its documents stay; see <see cref="Transaction.DropIndexAsync"/>).</summary>
+    public async Task DropIndexAsync(string tableName, string indexName, CancellationToken cancellationToken) =>
+        await RunMutationAsync(async (tx, ct) =>
+        {
+            await tx.DropIndexAsync(tableName, indexName, ct);
+            return true;
+        }, cancellationToken);
+
     /// <summary>Whether a commit in (after, upTo] wrote inside <paramref name="readSet"/>.</summary>
     public bool ChangedBetween(ReadSet readSet, Timestamp after, Timestamp upTo)
     {
         lock (_state)
         {
             return _writeLog.ChangedBetween(readSet, after, upTo);
+        }
+    }
+
+    /// <summary>
+    /// The commits in (after, upTo], oldest first, with the index keys each wrote: what the
+    /// subscription layer matches against its read sets. Throws <see cref="OutOfRetentionException"/>
+    /// when <paramref name="after"/> is older than the write log keeps.
+    /// </summary>
+    public IReadOnlyList<WriteLogEntry> CommitsBetween(Timestamp after, Timestamp upTo)
+    {
+        lock (_state)
+        {
+            return [.. _writeLog.Between(after, upTo)];
         }
     }
 

@@ -8,6 +8,7 @@ using Convex.Sim.Functions.Modules;
 using Convex.Sim.Runtime.Production;
 using Convex.Sim.Server.Deployment;
 using Convex.Sim.Server.Http;
+using Convex.Sim.Server.Logs;
 using Convex.Sim.Server.Sync;
 using Convex.Sim.Sync;
 using Convex.Sim.Storage.Sqlite;
@@ -25,7 +26,7 @@ namespace Convex.Sim.Server;
 
 /// <summary>
 /// The composition root: SQLite persistence under the data directory, the database, the function
-/// runner on the production runtime, and Kestrel serving the API origin and the (reserved) HTTP
+/// runner on the production runtime, and Kestrel serving the API origin and the HTTP
 /// actions origin on 127.0.0.1 (convex-compat §1.1). Stopping drains requests in flight before the
 /// database closes; an acknowledged write is already durable, because the committer acknowledges
 /// only after SQLite's fsync.
@@ -40,6 +41,7 @@ internal sealed class ConvexServer : IAsyncDisposable
     private readonly ProductionRuntime _runtime;
     private readonly ILogger _logger;
     private readonly PushCoordinator _pushes;
+    private readonly EnvironmentCoordinator _environment;
     private int _stopped;
     private int _requestsInFlight;
 
@@ -58,6 +60,10 @@ internal sealed class ConvexServer : IAsyncDisposable
         Subscriptions = app.Services.GetRequiredService<SubscriptionManager>();
         _pushes = new PushCoordinator(
             database, runner, runtime, new DeploymentStore(options.DataDirectory), _logger, Subscriptions);
+        _environment = new EnvironmentCoordinator(
+            new EnvironmentStore(options.DataDirectory), runner, database, Subscriptions);
+        FunctionLog = new FunctionLog(runtime.Time);
+        runner.Observer = FunctionLog;
     }
 
     public DatabaseEngine Database { get; }
@@ -68,6 +74,12 @@ internal sealed class ConvexServer : IAsyncDisposable
     public SubscriptionManager Subscriptions { get; }
 
     public InstanceIdentity Identity { get; }
+
+    /// <summary>Recent executions of user functions, streamed to <c>npx convex logs</c>.</summary>
+    public FunctionLog FunctionLog { get; }
+
+    /// <summary>The deployment's environment variables (<c>npx convex env</c>).</summary>
+    public EnvironmentCoordinator EnvironmentVariables => _environment;
 
     public ServerOptions Options { get; }
 
@@ -128,12 +140,13 @@ internal sealed class ConvexServer : IAsyncDisposable
             builder.Services.AddSingleton(database);
             builder.Services.AddSingleton(runner);
             builder.Services.AddSingleton(identity);
-            builder.Services.AddSingleton(new SubscriptionManager());
+            builder.Services.AddSingleton(new SubscriptionManager(database));
             builder.Services.AddSingleton<FunctionEndpoints>();
             var app = builder.Build();
             var server = new ConvexServer(app, persistence, runtime, database, runner, identity, options);
             var fullPath = Path.GetFullPath(databasePath);
             Log.DatabaseOpened(server._logger, fullPath, database.LatestTs.Value);
+            server._environment.Restore();
             await server._pushes.RestoreAsync(cancellationToken);
             server.MapRoutes();
             await app.StartAsync(cancellationToken);
@@ -144,6 +157,7 @@ internal sealed class ConvexServer : IAsyncDisposable
             Invariant.Assert(sitePort != 0 && sitePort != apiPort);
             server.Url = new Uri($"http://127.0.0.1:{apiPort}");
             server.SiteUrl = new Uri($"http://127.0.0.1:{sitePort}");
+            server._environment.SetUrls(server.Url, server.SiteUrl);
             Log.Listening(server._logger, identity.InstanceName, server.Url, server.SiteUrl);
             return server;
         }
@@ -191,6 +205,7 @@ internal sealed class ConvexServer : IAsyncDisposable
             Log.Stopped(_logger);
             await _app.DisposeAsync();
             _pushes.Dispose();
+            _environment.Dispose();
         }
     }
 
@@ -200,7 +215,7 @@ internal sealed class ConvexServer : IAsyncDisposable
     {
         var app = _app;
         var endpoints = app.Services.GetRequiredService<FunctionEndpoints>();
-        var deploy = new DeployEndpoints(_pushes, Identity, app.Lifetime);
+        var deploy = new DeployEndpoints(_pushes, _environment, Identity);
         app.Use(HandleErrorsAsync);
         app.Use(ServeSiteOriginAsync);
         app.Use(CorsMiddleware.InvokeAsync);
@@ -217,10 +232,12 @@ internal sealed class ConvexServer : IAsyncDisposable
         app.MapPost("/api/action", endpoints.ActionAsync);
         app.MapPost("/api/function", endpoints.FunctionAsync);
         app.MapPost("/api/query_ts", endpoints.QueryTimestampAsync);
+        app.MapPost("/api/query_at_ts", endpoints.QueryAtTimestampAsync);
+        app.MapPost("/api/query_batch", endpoints.QueryBatchAsync);
         app.MapPost("/api/run/{**path}",
             context => endpoints.RunByUrlAsync(context, context.Request.RouteValues["path"] as string));
 
-        var sync = new SyncEndpoint(Runner, Database, _runtime, Subscriptions, app.Lifetime.ApplicationStopping);
+        var sync = new SyncEndpoint(Runner, Database, _runtime, Subscriptions, Identity, _logger, app.Lifetime.ApplicationStopping);
         app.Map("/api/sync", sync.HandleAsync);
         app.Map("/api/{version}/sync", sync.HandleAsync);
 
@@ -232,22 +249,24 @@ internal sealed class ConvexServer : IAsyncDisposable
         app.MapPost("/api/deploy2/finish_push", deploy.FinishPushAsync);
         app.MapPost("/api/deploy2/report_push_completed", deploy.ReportPushCompletedAsync);
         app.MapGet("/api/v1/get_canonical_urls", context => deploy.CanonicalUrlsAsync(context, Url, SiteUrl));
-        app.MapGet("/api/stream_function_logs", deploy.StreamFunctionLogsAsync);
+        var logs = new LogEndpoints(FunctionLog, Identity, app.Lifetime);
+        app.MapGet("/api/stream_function_logs", logs.StreamFunctionLogsAsync);
+        var environment = new EnvironmentEndpoints(_environment, Identity);
+        app.MapPost("/api/update_environment_variables", environment.UpdateAsync);
         app.MapFallback(context => ApiError.WriteAsync(context.Response, StatusCodes.Status404NotFound, "NotFound",
             $"No route {context.Request.Method} {context.Request.Path}", context.RequestAborted));
     }
 
     /// <summary>
-    /// The site origin and <c>/http/*</c> are reserved for HTTP actions (convex-compat §4.7), which
-    /// are not served yet: every request there gets a 404 envelope saying so.
+    /// The site origin and <c>/http/*</c> serve the deployment's HTTP actions (convex-compat §4.7,
+    /// <see cref="SiteEndpoints"/>), without the API origin's CORS layer.
     /// </summary>
     private async Task ServeSiteOriginAsync(HttpContext context, RequestDelegate next)
     {
         var onSiteOrigin = SiteUrl is not null && context.Connection.LocalPort == SiteUrl.Port;
         if (onSiteOrigin || context.Request.Path.StartsWithSegments("/http", StringComparison.Ordinal))
         {
-            await ApiError.WriteAsync(context.Response, StatusCodes.Status404NotFound, "HttpActionsNotSupported",
-                "Convex.Sim does not serve HTTP actions yet", context.RequestAborted);
+            await new SiteEndpoints(Runner, Database, Subscriptions).HandleAsync(context, onSiteOrigin);
             return;
         }
 

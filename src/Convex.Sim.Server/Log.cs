@@ -24,6 +24,10 @@ internal static partial class Log
         Message = "Deployed {ModuleCount} modules ({FunctionCount} functions), schema {HasSchema}")]
     public static partial void Deployed(ILogger logger, int moduleCount, int functionCount, bool hasSchema);
 
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Warning,
+        Message = "Sync session {SessionId} closed by the server: {Reason}")]
+    public static partial void SyncSessionClosed(ILogger logger, string sessionId, string reason);
+
     [LoggerMessage(EventId = 2000, Level = LogLevel.Error, Message = "System error in {Path}: {ErrorMessage}")]
     public static partial void FunctionSystemError(ILogger logger, string path, string errorMessage);
 

@@ -28,11 +28,11 @@ internal static class FunctionResults
     {
         if (result.Succeeded)
         {
-            return new QueryUpdated(id, result.Value ?? ConvexNull.Instance, result.LogLines, Journal: null);
+            return new QueryUpdated(id, result.Value ?? ConvexNull.Instance, result.LogLines, result.Journal);
         }
 
         var message = result.IsSystemError ? SystemErrorMessage : result.ErrorMessage!;
-        return new QueryFailed(id, message, result.LogLines, Journal: null, result.ErrorData);
+        return new QueryFailed(id, message, result.LogLines, result.Journal, result.ErrorData);
     }
 
     public static FunctionOutcome ToOutcome(FunctionResult result)

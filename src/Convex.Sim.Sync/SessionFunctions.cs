@@ -1,8 +1,10 @@
 using Convex.Sim.Core;
+using Convex.Sim.Core.Values;
 using Convex.Sim.Database.Errors;
-using Convex.Sim.Database.Reads;
+using Convex.Sim.Database.Transactions;
 using Convex.Sim.Functions.Execution;
 using Convex.Sim.Sync.Protocol;
+using Convex.Sim.Sync.Subscriptions;
 using DatabaseEngine = Convex.Sim.Database.Database;
 
 namespace Convex.Sim.Sync;
@@ -12,34 +14,35 @@ namespace Convex.Sim.Sync;
 /// the call's argument object, and the database's expected failures turned into failed results, so
 /// that a session never ends because one function failed.
 /// </summary>
-internal sealed class SessionFunctions(FunctionRunner runner, DatabaseEngine database)
+internal sealed class SessionFunctions(FunctionRunner runner, DatabaseEngine database, SubscriptionManager subscriptions)
 {
-    /// <summary>Runs a subscribed query at <paramref name="ts"/> and records its read set and result.</summary>
+    /// <summary>
+    /// Runs a subscribed query at <paramref name="ts"/> (sharing an identical execution of another
+    /// session), records its result and tracks its read set with the subscription manager.
+    /// </summary>
     public async Task<StateModification> RunQueryAsync(
-        SubscribedQuery query, Timestamp ts, CancellationToken cancellationToken)
+        SessionSubscriptions tracking, SubscribedQuery query, Timestamp ts, SessionIdentity identity,
+        CancellationToken cancellationToken)
     {
         var request = query.Request;
         StateModification modification;
         if (FunctionResults.ArgsObject(request.Args) is not { } args)
         {
-            query.ReadSet = null;
+            subscriptions.Track(tracking, request.QueryId, null, ts);
             modification = new QueryFailed(request.QueryId, FunctionResults.ArgsError(request.Args), [], null, null);
         }
         else
         {
-            var call = new FunctionCall(request.UdfPath, args) { At = ts };
-            FunctionResult result;
-            try
+            var call = new FunctionCall(request.UdfPath, args)
             {
-                result = await runner.RunQueryAsync(call, cancellationToken);
-                Invariant.Assert(result.Ts == ts);
-            }
-            catch (ConvexException e) when (e is DatabaseUnavailableException or OutOfRetentionException)
-            {
-                result = new FunctionResult { ErrorMessage = e.Message, IsSystemError = true, Ts = ts };
-            }
-
-            query.ReadSet = result.ReadSet;
+                At = ts,
+                AllowInternal = identity == SessionIdentity.Admin,
+                Journal = query.Journal,
+            };
+            var key = $"{identity}\n{request.UdfPath}\n{ConvexJson.Encode(args)}\n{query.Journal}";
+            var result = await subscriptions.RunSharedAsync(key, ts, () => RunAtAsync(call, ts), cancellationToken);
+            subscriptions.Track(tracking, request.QueryId, result.ReadSet, ts);
+            query.Journal = result.Journal ?? query.Journal;
             modification = FunctionResults.ToModification(request.QueryId, result);
         }
 
@@ -47,21 +50,24 @@ internal sealed class SessionFunctions(FunctionRunner runner, DatabaseEngine dat
         return modification;
     }
 
-    /// <summary>Whether a commit in (after, upTo] may have changed what <paramref name="readSet"/> read.</summary>
-    public bool Changed(ReadSet readSet, Timestamp after, Timestamp upTo)
+    private async Task<FunctionResult> RunAtAsync(FunctionCall call, Timestamp ts)
     {
-        Invariant.Assert(after <= upTo);
         try
         {
-            return database.ChangedBetween(readSet, after, upTo);
+            // Shared by every session waiting for it, so not cancelled with any one of them; the
+            // runner's limits bound it.
+            var result = await runner.RunQueryAsync(call, CancellationToken.None);
+            Invariant.Assert(result.Ts == ts);
+            return result;
         }
-        catch (OutOfRetentionException)
+        catch (ConvexException e) when (e is DatabaseUnavailableException or OutOfRetentionException)
         {
-            return true; // too old to tell: re-run, the result comparison drops an unchanged result
+            return new FunctionResult { ErrorMessage = e.Message, IsSystemError = true, Ts = ts };
         }
     }
 
-    public async Task<FunctionResult> RunMutationAsync(MutationRequest mutation, CancellationToken cancellationToken)
+    public async Task<FunctionResult> RunMutationAsync(
+        MutationRequest mutation, string? clientSessionId, SessionIdentity identity, CancellationToken cancellationToken)
     {
         if (FunctionResults.ArgsObject(mutation.Args) is not { } args)
         {
@@ -72,9 +78,14 @@ internal sealed class SessionFunctions(FunctionRunner runner, DatabaseEngine dat
             };
         }
 
+        var call = new FunctionCall(mutation.UdfPath, args)
+        {
+            AllowInternal = identity == SessionIdentity.Admin,
+            SessionRequest = clientSessionId is null ? null : new SessionRequestKey(clientSessionId, mutation.RequestId),
+        };
         try
         {
-            return await runner.RunMutationAsync(new FunctionCall(mutation.UdfPath, args), cancellationToken);
+            return await runner.RunMutationAsync(call, cancellationToken);
         }
         catch (ConvexException e) when (e is OccConflictException or CommitOutcomeUnknownException
                                              or DatabaseUnavailableException)
@@ -84,14 +95,18 @@ internal sealed class SessionFunctions(FunctionRunner runner, DatabaseEngine dat
     }
 
     public async Task<FunctionResult> RunActionAsync(
-        ActionRequest action, string? clientSessionId, CancellationToken cancellationToken)
+        ActionRequest action, string? clientSessionId, SessionIdentity identity, CancellationToken cancellationToken)
     {
         if (FunctionResults.ArgsObject(action.Args) is not { } args)
         {
             return new FunctionResult { ErrorMessage = FunctionResults.ArgsError(action.Args) };
         }
 
-        var call = new FunctionCall(action.UdfPath, args) { RequestId = $"{clientSessionId}-{action.RequestId}" };
+        var call = new FunctionCall(action.UdfPath, args)
+        {
+            RequestId = $"{clientSessionId}-{action.RequestId}",
+            AllowInternal = identity == SessionIdentity.Admin,
+        };
         return await runner.RunActionAsync(call, cancellationToken);
     }
 }

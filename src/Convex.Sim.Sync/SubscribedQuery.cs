@@ -1,19 +1,22 @@
 using Convex.Sim.Core.Values;
-using Convex.Sim.Database.Reads;
 using Convex.Sim.Sync.Protocol;
 
 namespace Convex.Sim.Sync;
 
 /// <summary>
-/// One query of a session's query set: what the client asked for, the read set of its last
-/// execution (null when it read nothing re-runnable, e.g. a refused call) and the last result sent,
-/// as a comparable key, so that an unchanged result is not sent again.
+/// One query of a session's query set: what the client asked for and the last result sent, as a
+/// comparable key, so that an unchanged result is not sent again. Its read set lives with the
+/// <see cref="SubscriptionManager"/>.
 /// </summary>
 internal sealed class SubscribedQuery(AddQuery request)
 {
     public AddQuery Request { get; } = request;
 
-    public ReadSet? ReadSet { get; set; }
-
     public string? LastResultKey { get; set; }
+
+    /// <summary>
+    /// The journal of the last execution (initially the one the client sent back on re-subscribing),
+    /// passed to the next execution so a paginated query keeps its page window (§3.6.4).
+    /// </summary>
+    public string? Journal { get; set; } = request.Journal;
 }

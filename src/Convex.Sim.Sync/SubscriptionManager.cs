@@ -1,19 +1,54 @@
 using Convex.Sim.Core;
+using Convex.Sim.Core.Ids;
+using Convex.Sim.Database.Errors;
+using Convex.Sim.Database.Reads;
+using Convex.Sim.Functions.Execution;
+using Convex.Sim.Sync.Subscriptions;
+using DatabaseEngine = Convex.Sim.Database.Database;
 
 namespace Convex.Sim.Sync;
 
 /// <summary>
-/// The live sync sessions of one deployment. Whoever commits (an HTTP mutation, a socket mutation,
-/// an action, a push) calls <see cref="NotifyCommitAsync"/>, and every session re-runs the
-/// subscribed queries the commit invalidated; nothing polls. Sessions are notified one after the
-/// other in registration order, so the order of notifications is deterministic.
+/// The live subscriptions of one deployment (convex-compat §7.2). Every subscribed query's read set
+/// is kept in a per-index interval index. Whoever commits calls <see cref="NotifyCommitAsync"/>; the
+/// manager reads the new commits from the write log, looks each written key up in the index and
+/// marks exactly the subscriptions it falls into, waking only their sessions. So a commit costs
+/// the same with 0 or 100,000 subscriptions it does not touch, and a slow client delays nobody.
+///
+/// Invariant: every commit up to <see cref="ProcessedTs"/> has been matched against every read set
+/// tracked at that time; a read set tracked later, from an execution at an older timestamp, is
+/// checked against the commits it missed when it is tracked. A session that claims work gets a
+/// timestamp and the queries invalidated up to it, atomically.
+/// Identical query executions (same function, arguments, identity and timestamp) share one run.
 /// </summary>
 public sealed class SubscriptionManager
 {
+    private readonly DatabaseEngine _database;
     private readonly Lock _lock = new();
-    private readonly SortedDictionary<long, SyncSession> _sessions = [];
+    private readonly SortedDictionary<long, SessionSubscriptions> _sessions = [];
+    private readonly Dictionary<IndexId, RangeIndex<Subscription>> _index = [];
+    private readonly Dictionary<string, Task<FunctionResult>> _shared = new(StringComparer.Ordinal);
+    private readonly List<Subscription> _matches = [];
+    private Timestamp _processed;
+    private Timestamp _sharedTs;
     private long _nextId;
+    private long _generation;
+    private long _requested;
+    private long _sharedHits;
 
+    public SubscriptionManager(DatabaseEngine database)
+    {
+        _database = database;
+        _processed = database.LatestTs;
+    }
+
+    /// <summary>
+    /// Whether a read set tracked late is checked against the commits it missed (see the class
+    /// invariant). Always on; the concurrency tests switch it off to show that they catch the bug.
+    /// </summary>
+    internal bool CheckMissedCommits { get; init; } = true;
+
+    /// <summary>Live sessions.</summary>
     public int Count
     {
         get
@@ -25,63 +60,320 @@ public sealed class SubscriptionManager
         }
     }
 
-    /// <summary>Adds a session; dispose the result to remove it.</summary>
-    public IDisposable Register(SyncSession session)
+    /// <summary>Tracked read-set intervals over all subscriptions.</summary>
+    public int TrackedRanges
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _index.Values.Sum(i => i.Count);
+            }
+        }
+    }
+
+    /// <summary>Query executions the sessions asked for, and how many of them were served by another's run.</summary>
+    public (long Requested, long Shared) QueryExecutions
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_requested, _sharedHits);
+            }
+        }
+    }
+
+    /// <summary>Commits up to here have been matched against the subscriptions.</summary>
+    public Timestamp ProcessedTs
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _processed;
+            }
+        }
+    }
+
+    /// <summary>The database has committed (up to at least <paramref name="ts"/>): marks the subscriptions the new commits touched.</summary>
+    public Task NotifyCommitAsync(Timestamp ts)
     {
         lock (_lock)
         {
-            var id = _nextId++;
-            _sessions.Add(id, session);
-            Invariant.Assert(_sessions.ContainsKey(id));
-            return new Registration(this, id);
+            CatchUp();
+            Invariant.Assert(_processed >= ts || _database.LatestTs < ts);
         }
+
+        return Task.CompletedTask;
     }
 
-    /// <summary>Tells every live session that the database has committed up to <paramref name="ts"/>.</summary>
-    public async Task NotifyCommitAsync(Timestamp ts)
-    {
-        foreach (var session in Snapshot())
-        {
-            await session.OnCommitAsync(ts);
-        }
-    }
-
-    /// <summary>Tells every live session that a new deployment is active (all queries re-run).</summary>
-    public async Task NotifyDeployAsync(Timestamp ts)
-    {
-        foreach (var session in Snapshot())
-        {
-            await session.OnDeployAsync(ts);
-        }
-    }
-
-    private List<SyncSession> Snapshot()
+    /// <summary>A new deployment (or environment) is active: every subscription of every session is re-run.</summary>
+    public Task NotifyDeployAsync(Timestamp ts)
     {
         lock (_lock)
         {
-            return [.. _sessions.Values];
+            CatchUp();
+            _generation++;
+            _shared.Clear();
+            foreach (var session in _sessions.Values)
+            {
+                session.AllDirty = true;
+                Signal(session);
+            }
         }
+
+        return Task.CompletedTask;
     }
 
-    private void Remove(long id)
+    internal SessionSubscriptions Register()
     {
         lock (_lock)
         {
-            var removed = _sessions.Remove(id);
+            var session = new SessionSubscriptions(this, _nextId++);
+            _sessions.Add(session.Id, session);
+            return session;
+        }
+    }
+
+    internal void Unregister(SessionSubscriptions session)
+    {
+        lock (_lock)
+        {
+            foreach (var subscription in session.Subscriptions.Values)
+            {
+                RemoveRanges(subscription);
+            }
+
+            session.Subscriptions.Clear();
+            var removed = _sessions.Remove(session.Id);
             Invariant.Assert(removed);
         }
     }
 
-    private sealed class Registration(SubscriptionManager manager, long id) : IDisposable
+    /// <summary>
+    /// Tracks the read set of an execution at <paramref name="executedAt"/> for a session's query,
+    /// replacing what was tracked before. A null read set is never invalidated (a refused call).
+    /// </summary>
+    internal void Track(SessionSubscriptions session, Protocol.QueryId queryId, ReadSet? readSet, Timestamp executedAt)
     {
-        private int _disposed;
-
-        public void Dispose()
+        lock (_lock)
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            if (!session.Subscriptions.TryGetValue(queryId, out var subscription))
             {
-                manager.Remove(id);
+                subscription = new Subscription(session, queryId);
+                session.Subscriptions.Add(queryId, subscription);
+            }
+
+            RemoveRanges(subscription);
+            if (readSet is null)
+            {
+                return;
+            }
+
+            foreach (var (index, range) in readSet.Ranges)
+            {
+                if (range.IsEmpty)
+                {
+                    continue;
+                }
+
+                if (!_index.TryGetValue(index, out var ranges))
+                {
+                    ranges = new RangeIndex<Subscription>();
+                    _index.Add(index, ranges);
+                }
+
+                subscription.Handles.Add((index, ranges.Add(range.Start, range.End, subscription)));
+            }
+
+            if (CheckMissedCommits && executedAt < _processed && MissedCommit(readSet, executedAt))
+            {
+                MarkDirty(subscription);
             }
         }
+    }
+
+    internal void Untrack(SessionSubscriptions session, Protocol.QueryId queryId)
+    {
+        lock (_lock)
+        {
+            if (session.Subscriptions.Remove(queryId, out var subscription))
+            {
+                RemoveRanges(subscription);
+            }
+
+            session.Dirty.Remove(queryId);
+        }
+    }
+
+    /// <summary>
+    /// Matches all published commits, then hands the session the timestamp it may move to and the
+    /// queries invalidated up to it (clearing them).
+    /// </summary>
+    internal (Timestamp Ts, IReadOnlySet<Protocol.QueryId> Dirty, bool All) Claim(SessionSubscriptions session)
+    {
+        lock (_lock)
+        {
+            CatchUp();
+            var dirty = new HashSet<Protocol.QueryId>(session.Dirty);
+            var all = session.AllDirty;
+            session.Dirty.Clear();
+            session.AllDirty = false;
+            session.Signalled = false;
+            return (_processed, dirty, all);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="run"/> unless an identical execution at the same timestamp under the
+    /// same deployment is running or done, in which case its result is shared.
+    /// </summary>
+    internal async Task<FunctionResult> RunSharedAsync(
+        string key, Timestamp ts, Func<Task<FunctionResult>> run, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource<FunctionResult>? owner = null;
+        Task<FunctionResult>? shared;
+        lock (_lock)
+        {
+            _requested++;
+            if (ts > _sharedTs)
+            {
+                _shared.Clear();
+                _sharedTs = ts;
+            }
+
+            var fullKey = $"{_generation}\n{key}";
+            if (ts != _sharedTs)
+            {
+                shared = null;
+            }
+            else if (_shared.TryGetValue(fullKey, out shared))
+            {
+                _sharedHits++;
+            }
+            else
+            {
+                // Continuations run inline on the completing thread (never asynchronously: the
+                // simulator runs everything on its own loop); waiters yield right after.
+                owner = new TaskCompletionSource<FunctionResult>();
+                shared = owner.Task;
+                _shared.Add(fullKey, shared);
+            }
+        }
+
+        if (shared is null)
+        {
+            return await run();
+        }
+
+        if (owner is null)
+        {
+            var result = await shared.WaitAsync(cancellationToken);
+            await Task.Yield(); // let the other waiters go on in parallel rather than inside SetResult
+            return result;
+        }
+
+        try
+        {
+            var result = await run();
+            owner.SetResult(result);
+            return result;
+        }
+        catch (Exception e)
+        {
+            lock (_lock)
+            {
+                _shared.Remove($"{_generation}\n{key}");
+            }
+
+            owner.SetException(e);
+            throw;
+        }
+    }
+
+    internal static async Task WaitForWorkAsync(SessionSubscriptions session, CancellationToken cancellationToken) =>
+        await session.Signal.WaitAsync(cancellationToken);
+
+    private bool MissedCommit(ReadSet readSet, Timestamp executedAt)
+    {
+        try
+        {
+            return _database.ChangedBetween(readSet, executedAt, _processed);
+        }
+        catch (OutOfRetentionException)
+        {
+            return true; // too old to tell: re-run; an unchanged result is not resent
+        }
+    }
+
+    /// <summary>Matches the commits after <see cref="_processed"/> against the index. Holding the lock.</summary>
+    private void CatchUp()
+    {
+        var latest = _database.LatestTs;
+        if (latest <= _processed)
+        {
+            return;
+        }
+
+        IReadOnlyList<Database.Log.WriteLogEntry> commits;
+        try
+        {
+            commits = _database.CommitsBetween(_processed, latest);
+        }
+        catch (OutOfRetentionException)
+        {
+            foreach (var session in _sessions.Values)
+            {
+                session.AllDirty = true;
+                Signal(session);
+            }
+
+            _processed = latest;
+            return;
+        }
+
+        foreach (var commit in commits)
+        {
+            foreach (var key in commit.Keys)
+            {
+                if (_index.TryGetValue(key.Index, out var ranges))
+                {
+                    _matches.Clear();
+                    ranges.Stab(key.Key, _matches);
+                    foreach (var subscription in _matches)
+                    {
+                        MarkDirty(subscription);
+                    }
+                }
+            }
+        }
+
+        _processed = latest;
+    }
+
+    private static void MarkDirty(Subscription subscription)
+    {
+        subscription.Session.Dirty.Add(subscription.QueryId);
+        Signal(subscription.Session);
+    }
+
+    private static void Signal(SessionSubscriptions session)
+    {
+        if (!session.Signalled)
+        {
+            session.Signalled = true;
+            session.Signal.Release();
+        }
+    }
+
+    private void RemoveRanges(Subscription subscription)
+    {
+        foreach (var (index, handle) in subscription.Handles)
+        {
+            _index[index].Remove(handle);
+        }
+
+        subscription.Handles.Clear();
     }
 }

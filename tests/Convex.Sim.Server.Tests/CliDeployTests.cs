@@ -78,6 +78,21 @@ public sealed class CliDeployTests
             var (_, afterRestart) = await restarted.PostAsync("/api/query",
                 """{"path":"messages:list","args":{"channel":"e2e"},"format":"json"}""");
             Assert.Single(afterRestart.GetProperty("value").EnumerateArray());
+
+            // Renaming the index: the old one is dropped, the new one built, and the CLI reports both.
+            File.WriteAllText(schemaPath, File.ReadAllText(schemaPath).Replace(
+                """.index("by_body", ["body"])""", """.index("by_text", ["body"])""", StringComparison.Ordinal));
+            File.WriteAllText(Path.Combine(app.ConvexDirectory, "e2e.ts"), ByBodyModule.Replace("by_body", "by_text", StringComparison.Ordinal));
+            var renamed = await app.RunAsync(restarted.Server.Url, adminKey, "deploy", "-y");
+            Assert.True(renamed.ExitCode == 0, renamed.ToString());
+            Assert.Contains("messages.by_text", renamed.Stdout + renamed.Stderr, StringComparison.Ordinal);
+            Assert.Contains("messages.by_body", renamed.Stdout + renamed.Stderr, StringComparison.Ordinal);
+            var messages = restarted.Server.Database.Catalog.FindTable("messages")!;
+            Assert.Null(restarted.Server.Database.Catalog.FindIndex(messages.Number, "by_body"));
+            var (_, viaRenamed) = await restarted.PostAsync("/api/query",
+                """{"path":"e2e:byBody","args":{"body":"deployed"},"format":"json"}""");
+            Assert.True(viaRenamed.GetProperty("status").GetString() == "success", viaRenamed.ToString());
+            Assert.Single(viaRenamed.GetProperty("value").EnumerateArray());
         }
     }
 

@@ -205,14 +205,4 @@ public sealed class FunctionApiTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal(404, status);
         Assert.Equal("NotFound", missing.GetProperty("code").GetString());
     }
-
-    [Fact]
-    public async Task Site_origin_says_http_actions_are_not_supported()
-    {
-        using var site = new HttpClient { BaseAddress = Server.Server.SiteUrl };
-        using var response = await site.GetAsync("/hello", TestServer.Ct);
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestServer.Ct));
-        Assert.Equal("HttpActionsNotSupported", body.RootElement.GetProperty("code").GetString());
-    }
 }

@@ -89,6 +89,46 @@ public sealed class SyncProtocolTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.StartsWith("Malformed message", fatal.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{not json")]
+    [InlineData("""{"type":"NoSuchMessage"}""")]
+    [InlineData("""{"type":"ModifyQuerySet","baseVersion":9,"newVersion":10,"modifications":[]}""")]
+    [InlineData("""{"type":"ModifyQuerySet","baseVersion":0,"newVersion":1,"modifications":[{"type":"Remove","queryId":5}]}""")]
+    [InlineData("""{"type":"Authenticate","tokenType":"Admin","value":"wrong|key","baseVersion":0}""")]
+    public async Task A_client_that_breaks_the_protocol_is_closed_and_everyone_else_keeps_being_served(string bad)
+    {
+        using var healthy = await ConnectAsync("/api/1.48.0/sync");
+        await SendAsync(healthy, """{"type":"ModifyQuerySet","baseVersion":0,"newVersion":1,"modifications":[{"type":"Add","queryId":1,"udfPath":"messages:list","args":[{"channel":"sync-bystander"}]}]}""");
+        var initial = await ReceiveAsync(healthy);
+        Assert.Equal("Transition", initial.GetProperty("type").GetString());
+
+        using var broken = await ConnectAsync("/api/1.48.0/sync");
+        await SendAsync(broken, bad);
+        var answer = await ReceiveAsync(broken);
+        Assert.Contains(answer.GetProperty("type").GetString(), new[] { "FatalError", "AuthError" });
+        var closing = await broken.ReceiveAsync(new byte[1024], TestServer.Ct);
+        Assert.Equal(WebSocketMessageType.Close, closing.MessageType);
+
+        var body = """{"path":"messages:send","args":{"author":"x","body":"still served","channel":"sync-bystander"},"format":"json"}""";
+        var (status, _) = await Server.PostAsync("/api/mutation", body);
+        Assert.Equal(200, status);
+        var update = await ReceiveAsync(healthy);
+        Assert.Equal("Transition", update.GetProperty("type").GetString());
+        Assert.Equal(initial.GetProperty("endVersion").GetRawText(), update.GetProperty("startVersion").GetRawText());
+        Assert.NotEqual(0, update.GetProperty("modifications").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task An_admin_key_over_the_socket_is_confirmed_by_a_transition()
+    {
+        using var socket = await ConnectAsync("/api/1.48.0/sync");
+        var key = JsonSerializer.Serialize(Server.Server.Identity.AdminKey);
+        await SendAsync(socket, $$"""{"type":"Authenticate","tokenType":"Admin","value":{{key}},"baseVersion":0}""");
+        var confirmed = await ReceiveAsync(socket);
+        Assert.Equal("Transition", confirmed.GetProperty("type").GetString());
+        Assert.Equal(1, confirmed.GetProperty("endVersion").GetProperty("identity").GetInt32());
+    }
+
     private static ulong Ts(JsonElement encoded) => BitConverter.ToUInt64(Convert.FromBase64String(encoded.GetString()!));
 
     private async Task<ClientWebSocket> ConnectAsync(string path)

@@ -1,11 +1,7 @@
 using System.Text.Json;
 using Convex.Sim.Core.Values;
-using Convex.Sim.Functions.Deployment;
 using Convex.Sim.Functions.Execution;
-using Convex.Sim.Runtime.Production;
-using Convex.Sim.Storage.Memory;
-using Convex.Sim.Testing.Corpus;
-using DatabaseEngine = Convex.Sim.Database.Database;
+using static Convex.Sim.Sync.Tests.SyncHarness;
 
 namespace Convex.Sim.Sync.Tests;
 
@@ -18,35 +14,6 @@ public sealed class SyncSessionTests
     private const string ZeroTs = "AAAAAAAAAAA=";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private sealed record Backend(DatabaseEngine Database, FunctionRunner Runner, ProductionRuntime Runtime,
-        SubscriptionManager Subscriptions);
-
-    private static async Task<Backend> StartBackendAsync()
-    {
-        var runtime = new ProductionRuntime(seed: 7);
-        var database = await DatabaseEngine.OpenAsync(runtime, new MemoryPersistence(), Database.DatabaseOptions.Default, Ct);
-        var runner = new FunctionRunner(database, runtime);
-        var deployment = await Deployer.PrepareAsync(CorpusBundle.Modules, CorpusBundle.Schema, runtime, Ct);
-        await Deployer.ApplySchemaAsync(database, deployment.Schema!, Ct);
-        runner.Deploy(deployment);
-        return new Backend(database, runner, runtime, new SubscriptionManager());
-    }
-
-    private static (InMemoryTransport Transport, Task Running) Open(Backend backend)
-    {
-        var transport = new InMemoryTransport();
-        var session = new SyncSession(backend.Runner, backend.Database, backend.Runtime, transport, backend.Subscriptions);
-        return (transport, session.RunAsync(Ct));
-    }
-
-    private static string Subscribe(uint baseVersion, uint queryId, string channel) =>
-        $$"""{"type":"ModifyQuerySet","baseVersion":{{baseVersion}},"newVersion":{{baseVersion + 1}},"modifications":[{"type":"Add","queryId":{{queryId}},"udfPath":"messages:list","args":[{"channel":"{{channel}}"}]}]}""";
-
-    private static string Send(uint requestId, string channel, string body) =>
-        $$"""{"type":"Mutation","requestId":{{requestId}},"udfPath":"messages:send","args":[{"author":"ann","body":"{{body}}","channel":"{{channel}}"}]}""";
-
-    private static ulong Ts(JsonElement encoded) => BitConverter.ToUInt64(Convert.FromBase64String(encoded.GetString()!));
 
     [Fact]
     public async Task Subscribe_then_mutate_sends_the_response_then_a_transition_with_the_write()

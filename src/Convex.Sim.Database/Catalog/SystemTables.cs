@@ -12,8 +12,14 @@ namespace Convex.Sim.Database.Catalog;
 /// <list type="bullet">
 /// <item><c>_tables</c> (number 1): <c>{name, number, byId, byCreationTime}</c>, index <c>by_name</c>.</item>
 /// <item><c>_index</c> (number 2): <c>{table, name, fields, indexId}</c> for declared indexes,
-///   index <c>by_table</c> on <c>[table, name]</c>.</item>
+///   index <c>by_table</c> on <c>[table, name]</c>; a dropped index keeps its record with
+///   <c>dropped: true</c>, which reserves its id forever.</item>
+/// <item><c>_session_requests</c> (number 3): the recorded outcome of each successful mutation sent
+///   over a sync session, <c>{sessionId, requestId, outcome}</c>, index <c>by_request</c> on
+///   <c>[sessionId, requestId]</c>; it makes a re-sent mutation idempotent (convex-compat §3.7.3).</item>
 /// </list>
+/// Like the first two, the third is part of the bootstrap catalog, so a database created before it
+/// existed opens with it too (empty).
 /// </summary>
 public static class SystemTables
 {
@@ -25,6 +31,13 @@ public static class SystemTables
 
     public static readonly IndexInfo IndexesByTable = new(
         new IndexId(6), Indexes.Number, "by_table", [FieldPath.Parse("table"), FieldPath.Parse("name")], IndexKind.User);
+
+    public static readonly TableInfo SessionRequests =
+        new("_session_requests", new TableNumber(3), new IndexId(7), new IndexId(8));
+
+    public static readonly IndexInfo SessionRequestsByRequest = new(
+        new IndexId(9), SessionRequests.Number, "by_request",
+        [FieldPath.Parse("sessionId"), FieldPath.Parse("requestId")], IndexKind.User);
 
     /// <summary>Index ids below this are reserved for system tables.</summary>
     public const uint FirstUserIndexId = 1001;
@@ -55,6 +68,11 @@ public static class SystemTables
             new("indexId", new ConvexInt64(index.Id.Value)),
         ]);
     }
+
+    /// <summary>The record of an index that was dropped.</summary>
+    public static ConvexObject DroppedIndexRecord(ConvexObject record) => record.With("dropped", ConvexBoolean.True);
+
+    public static bool IsDropped(ConvexObject indexRecord) => indexRecord["dropped"] is ConvexBoolean { Value: true };
 
     public static IndexInfo ParseIndexRecord(ConvexObject doc)
     {

@@ -17,15 +17,20 @@ public sealed class TableCatalog
     private readonly ImmutableSortedDictionary<TableNumber, TableInfo> _byNumber;
     private readonly ImmutableSortedDictionary<IndexId, IndexInfo> _indexes;
 
+    /// <summary>The highest index id of a dropped index (0: none); ids up to it are never handed out again.</summary>
+    private readonly uint _droppedIdMax;
+
     private TableCatalog(
         ImmutableSortedDictionary<string, TableInfo> byName,
         ImmutableSortedDictionary<TableNumber, TableInfo> byNumber,
-        ImmutableSortedDictionary<IndexId, IndexInfo> indexes)
+        ImmutableSortedDictionary<IndexId, IndexInfo> indexes,
+        uint droppedIdMax = 0)
     {
         Invariant.Assert(byName.Count == byNumber.Count);
         _byName = byName;
         _byNumber = byNumber;
         _indexes = indexes;
+        _droppedIdMax = droppedIdMax;
     }
 
     /// <summary>The catalog of an empty database: only the system tables.</summary>
@@ -35,8 +40,10 @@ public sealed class TableCatalog
             ImmutableSortedDictionary<IndexId, IndexInfo>.Empty)
         .WithTable(SystemTables.Tables)
         .WithTable(SystemTables.Indexes)
+        .WithTable(SystemTables.SessionRequests)
         .WithIndex(SystemTables.TablesByName)
-        .WithIndex(SystemTables.IndexesByTable);
+        .WithIndex(SystemTables.IndexesByTable)
+        .WithIndex(SystemTables.SessionRequestsByRequest);
 
     public IEnumerable<TableInfo> Tables => _byNumber.Values;
 
@@ -59,7 +66,8 @@ public sealed class TableCatalog
         new(Math.Max(TableNumber.FirstUser.Value, _byNumber.Keys.Select(k => k.Value + 1).DefaultIfEmpty(0u).Max()));
 
     public IndexId NextIndexId() =>
-        new(Math.Max(SystemTables.FirstUserIndexId, _indexes.Keys.Select(k => k.Value + 1).DefaultIfEmpty(0u).Max()));
+        new(Math.Max(Math.Max(SystemTables.FirstUserIndexId, _droppedIdMax + 1),
+            _indexes.Keys.Select(k => k.Value + 1).DefaultIfEmpty(0u).Max()));
 
     public TableCatalog WithTable(TableInfo table)
     {
@@ -71,7 +79,8 @@ public sealed class TableCatalog
         return new TableCatalog(
             _byName.Add(table.Name, table),
             _byNumber.Add(table.Number, table),
-            _indexes.Add(byId.Id, byId).Add(byTime.Id, byTime));
+            _indexes.Add(byId.Id, byId).Add(byTime.Id, byTime),
+            _droppedIdMax);
     }
 
     public TableCatalog WithIndex(IndexInfo index)
@@ -79,10 +88,17 @@ public sealed class TableCatalog
         Invariant.Assert(index.Kind == IndexKind.User);
         Invariant.Assert(_byNumber.ContainsKey(index.Table));
         Invariant.Assert(!_indexes.ContainsKey(index.Id));
-        return new TableCatalog(_byName, _byNumber, _indexes.Add(index.Id, index));
+        return new TableCatalog(_byName, _byNumber, _indexes.Add(index.Id, index), _droppedIdMax);
     }
 
-    /// <summary>Applies a committed write of a system-table document (catalog records are only added).</summary>
+    /// <summary>Forgets a dropped index, reserving its id.</summary>
+    private TableCatalog WithoutIndex(IndexId id) =>
+        new(_byName, _byNumber, _indexes.Remove(id), Math.Max(_droppedIdMax, id.Value));
+
+    /// <summary>
+    /// Applies a committed write of a system-table document: table and index records are added, and
+    /// an index record marked dropped removes its index (records are never deleted).
+    /// </summary>
     public TableCatalog Apply(DocumentId id, ConvexObject? value)
     {
         if (value is null)
@@ -99,6 +115,11 @@ public sealed class TableCatalog
         if (id.Table == SystemTables.Indexes.Number)
         {
             var index = SystemTables.ParseIndexRecord(value);
+            if (SystemTables.IsDropped(value))
+            {
+                return WithoutIndex(index.Id);
+            }
+
             return _indexes.ContainsKey(index.Id) ? this : WithIndex(index);
         }
 

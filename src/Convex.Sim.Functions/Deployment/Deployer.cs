@@ -28,26 +28,26 @@ public static class Deployer
         return new ActiveDeployment(moduleSet, new FunctionIndex(analyzed), schema);
     }
 
-    /// <summary>Makes the database match the schema: validates existing data, then adds missing indexes.</summary>
-    public static async Task ApplySchemaAsync(DatabaseEngine database, DatabaseSchema schema, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes the database match the schema: validates existing data, then removes the indexes the
+    /// schema no longer declares (or whose fields changed) and creates and backfills the new ones
+    /// (<see cref="IndexPlan"/>). Returns what it changed.
+    /// </summary>
+    public static async Task<IndexPlan> ApplySchemaAsync(DatabaseEngine database, DatabaseSchema schema, CancellationToken cancellationToken)
     {
         await CheckExistingDocumentsAsync(database, schema, cancellationToken);
-        foreach (var table in schema.Tables.Values)
+        var plan = IndexPlan.Between(database.Catalog, schema);
+        foreach (var index in plan.Removed)
         {
-            foreach (var index in table.Indexes)
-            {
-                var existing = database.Catalog.FindTable(table.Name) is { } info ? database.Catalog.FindIndex(info.Number, index.Name) : null;
-                if (existing is null)
-                {
-                    await database.CreateIndexAsync(table.Name, index.Name, index.Fields, cancellationToken);
-                }
-                else if (!existing.Fields.SequenceEqual(index.Fields))
-                {
-                    throw new ConvexException("IndexChangeNotSupported",
-                        $"Index {table.Name}.{index.Name} changed its fields; changing or dropping an index is not supported yet by Convex.Sim");
-                }
-            }
+            await database.DropIndexAsync(index.Table, index.Name, cancellationToken);
         }
+
+        foreach (var index in plan.Added)
+        {
+            await database.CreateIndexAsync(index.Table, index.Name, index.Fields, cancellationToken);
+        }
+
+        return plan;
     }
 
     private static async Task CheckExistingDocumentsAsync(DatabaseEngine database, DatabaseSchema schema, CancellationToken cancellationToken)

@@ -14,9 +14,11 @@ namespace Convex.Sim.Functions.Execution;
 /// on the runtime's clock.
 /// </summary>
 internal sealed class ActionHost(FunctionRunner runner, ExecutionContext context, IRandom random, TimeProvider clock, IHttpFetcher http)
-    : IExecutionHost
+    : IExecutionHost, WebApis.IEnvironmentVariablesHost
 {
     public LogCollector Logs => context.Logs;
+
+    public string? GetEnvironmentVariable(string name) => context.Environment.Get(name);
 
     public bool AllowsTimers => true;
 

@@ -6,4 +6,7 @@ namespace Convex.Sim.Functions.Execution;
 internal sealed record ExecutionContext(string UdfPath, UdfKind Kind, UserIdentity? Identity, string RequestId)
 {
     public LogCollector Logs { get; } = new();
+
+    /// <summary>What <c>process.env</c> shows this execution.</summary>
+    public DeploymentEnvironment Environment { get; init; } = DeploymentEnvironment.Empty;
 }

@@ -1,5 +1,6 @@
 using Convex.Sim.Core;
 using Convex.Sim.Core.Values;
+using Convex.Sim.Database.Transactions;
 
 namespace Convex.Sim.Functions.Execution;
 
@@ -15,6 +16,15 @@ public sealed record FunctionCall(string Path, ConvexObject Args)
     public bool AllowInternal { get; init; }
 
     public Timestamp? At { get; init; }
+
+    /// <summary>Subscribed queries: the journal of their previous execution (convex-compat §3.6.4).</summary>
+    public string? Journal { get; init; }
+
+    /// <summary>
+    /// Mutations sent over a sync session: the (session, request) key that makes a re-sent request
+    /// return the recorded outcome instead of running again (convex-compat §3.7.3).
+    /// </summary>
+    public SessionRequestKey? SessionRequest { get; init; }
 
     /// <summary>Chosen by the caller for actions (the library echoes it back in action syscalls).</summary>
     public string RequestId { get; init; } = "";

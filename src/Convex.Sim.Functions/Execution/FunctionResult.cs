@@ -27,5 +27,8 @@ public sealed record FunctionResult
     /// <summary>Queries and mutations: the index ranges the function read.</summary>
     public ReadSet? ReadSet { get; init; }
 
+    /// <summary>Queries: the journal to pass to the next execution of the same subscription (null: none).</summary>
+    public string? Journal { get; init; }
+
     public bool Succeeded => ErrorMessage is null;
 }

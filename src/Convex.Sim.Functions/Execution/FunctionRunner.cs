@@ -57,7 +57,7 @@ public sealed partial class FunctionRunner
         {
             var worker = active.Pool.Rent();
             worker.Clock.Freeze(_runtime.Time.GetUtcNow());
-            worker.Bind(new Analysis.AnalysisHost(NextRandom()), Analysis.ModuleAnalyzer.DefaultLimits);
+            worker.Bind(new ImportHost(new Analysis.AnalysisHost(NextRandom()), _environment), Analysis.ModuleAnalyzer.DefaultLimits);
             try
             {
                 foreach (var path in paths)
@@ -91,7 +91,7 @@ public sealed partial class FunctionRunner
     /// <summary>The deployment and the engines prepared for it, swapped together.</summary>
     private sealed record Active(ActiveDeployment Deployment, WorkerPool Pool);
 
-    public async Task<FunctionResult> RunQueryAsync(FunctionCall call, CancellationToken cancellationToken)
+    private async Task<FunctionResult> ExecuteQueryAsync(FunctionCall call, CancellationToken cancellationToken)
     {
         var active = _active;
         var (path, entry, refusal) = Lookup(active, call, UdfKind.Query);
@@ -102,7 +102,8 @@ public sealed partial class FunctionRunner
         }
 
         var (outcome, host) = await ExecuteInTransactionAsync(active, path, UdfKind.Query, call, transaction, cancellationToken);
-        return CheckReturns(entry, ToResult(outcome, host.Logs, transaction.SnapshotTs, transaction), transaction.Catalog);
+        var result = ToResult(outcome, host.Logs, transaction.SnapshotTs, transaction) with { Journal = host.JournalOut };
+        return CheckReturns(entry, result, transaction.Catalog);
     }
 
     /// <summary>
@@ -113,7 +114,7 @@ public sealed partial class FunctionRunner
     /// <exception cref="Database.Errors.OccConflictException">Every attempt conflicted.</exception>
     /// <exception cref="Database.Errors.CommitOutcomeUnknownException">Persistence failed during the commit.</exception>
     /// <exception cref="Database.Errors.DatabaseUnavailableException">The database stopped after a persistence failure.</exception>
-    public async Task<FunctionResult> RunMutationAsync(FunctionCall call, CancellationToken cancellationToken)
+    private async Task<FunctionResult> ExecuteMutationAsync(FunctionCall call, CancellationToken cancellationToken)
     {
         var active = _active;
         var (path, entry, refusal) = Lookup(active, call, UdfKind.Mutation);
@@ -127,6 +128,11 @@ public sealed partial class FunctionRunner
         {
             var committed = await _database.RunMutationAsync(async (transaction, ct) =>
             {
+                if (call.SessionRequest is { } key && await transaction.FindRecordedMutationAsync(key, ct) is { } recorded)
+                {
+                    return (outcome: (JsOutcome?)null, transaction, recorded);
+                }
+
                 var (executed, host) = await ExecuteInTransactionAsync(active, path, UdfKind.Mutation, call, transaction, ct);
                 logs = host.Logs;
                 var outcome = CheckReturns(entry, executed, transaction.Catalog);
@@ -136,9 +142,17 @@ public sealed partial class FunctionRunner
                     throw new MutationFailedException(outcome, host.Logs, transaction);
                 }
 
-                return (outcome, transaction);
+                if (call.SessionRequest is { } request)
+                {
+                    transaction.RecordMutation(request, MutationRecords.Encode(outcome, host.Logs.Lines));
+                }
+
+                return (outcome: (JsOutcome?)outcome, transaction, recorded: (RecordedMutation?)null);
             }, cancellationToken);
-            return ToResult(committed.Value.outcome, logs!, committed.CommitTs, committed.Value.transaction);
+            var (done, doneTransaction, replayed) = committed.Value;
+            return replayed is not null
+                ? MutationRecords.Decode(replayed)
+                : ToResult(done!, logs!, committed.CommitTs, doneTransaction);
         }
         catch (MutationFailedException failed)
         {
@@ -146,7 +160,7 @@ public sealed partial class FunctionRunner
         }
     }
 
-    public async Task<FunctionResult> RunActionAsync(FunctionCall call, CancellationToken cancellationToken)
+    private async Task<FunctionResult> ExecuteActionAsync(FunctionCall call, CancellationToken cancellationToken)
     {
         var active = _active;
         var (path, entry, refusal) = Lookup(active, call, UdfKind.Action);
@@ -156,7 +170,7 @@ public sealed partial class FunctionRunner
         }
 
         var requestId = call.RequestId.Length > 0 ? call.RequestId : NewRequestId();
-        var context = new ExecutionContext(path.ToString(), UdfKind.Action, call.Identity, requestId);
+        var context = NewContext(path.ToString(), UdfKind.Action, call.Identity, requestId);
         var host = new ActionHost(this, context, NextRandom(), _runtime.Time, _runtime.Http);
         var outcome = await ExecuteAsync(active, host, path, UdfKind.Action, call with { RequestId = requestId }, _options.ActionLimits, freezeClock: false, cancellationToken);
         return CheckReturns(entry, ToResult(outcome, context.Logs, Timestamp.Zero, null), _database.Catalog);
@@ -165,8 +179,8 @@ public sealed partial class FunctionRunner
     private async Task<(JsOutcome Outcome, TransactionHost Host)> ExecuteInTransactionAsync(
         Active active, UdfPath path, UdfKind kind, FunctionCall call, Transaction transaction, CancellationToken cancellationToken)
     {
-        var context = new ExecutionContext(path.ToString(), kind, call.Identity, call.RequestId);
-        var host = new TransactionHost(transaction, context, NextRandom(), active.Deployment.Schema);
+        var context = NewContext(path.ToString(), kind, call.Identity, call.RequestId);
+        var host = new TransactionHost(transaction, context, NextRandom(), active.Deployment.Schema) { JournalIn = call.Journal };
         var outcome = await ExecuteAsync(active, host, path, kind, call, _options.UdfLimits, freezeClock: true, cancellationToken);
         return (host.FatalError is { } fatal && outcome.Succeeded ? JsOutcome.Failure($"Uncaught Error: {fatal}") : outcome, host);
     }

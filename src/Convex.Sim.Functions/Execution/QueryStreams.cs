@@ -20,6 +20,17 @@ internal sealed class QueryStreams(Transaction transaction)
     private int _nextId;
     private bool _paginated;
 
+    /// <summary>
+    /// The journal of the previous execution of this subscribed query (convex-compat §3.6.4): the end
+    /// cursor its paginated query stopped at. A re-run without an explicit <c>endCursor</c> ends
+    /// there instead of after <c>numItems</c>, so a page keeps its window and adjacent pages never
+    /// gap or overlap while rows are inserted or deleted.
+    /// </summary>
+    public string? JournalIn { get; set; }
+
+    /// <summary>The journal of this execution: the end cursor of its paginated query, if it ran one.</summary>
+    public string? JournalOut { get; private set; }
+
     public string Open(SyscallArgs args)
     {
         var query = ParseQuery(args);
@@ -68,7 +79,7 @@ internal sealed class QueryStreams(Transaction transaction)
         QueryPageResult page;
         try
         {
-            page = await QueryPager.QueryPageAsync(transaction, query, request, cancellationToken);
+            page = await PageWithJournalAsync(query, request, cancellationToken);
         }
         catch (DatabaseUsageException e) when (e.Code == QueryErrors.InvalidCursorCode)
         {
@@ -79,7 +90,27 @@ internal sealed class QueryStreams(Transaction transaction)
             ]));
         }
 
+        JournalOut = page.ContinueCursor;
         return PageJson(page);
+    }
+
+    /// <summary>A journal whose cursor does not fit this query (the function changed) is ignored.</summary>
+    private async ValueTask<QueryPageResult> PageWithJournalAsync(
+        SerializedQuery query, QueryPageRequest request, CancellationToken cancellationToken)
+    {
+        if (request.EndCursor is null && JournalIn is { } journal)
+        {
+            try
+            {
+                return await QueryPager.QueryPageAsync(transaction, query, request with { EndCursor = journal }, cancellationToken);
+            }
+            catch (DatabaseUsageException e) when (e.Code == QueryErrors.InvalidCursorCode)
+            {
+                // Decoding the cursors comes before any read, so nothing was recorded.
+            }
+        }
+
+        return await QueryPager.QueryPageAsync(transaction, query, request, cancellationToken);
     }
 
     public async ValueTask<string> CountAsync(SyscallArgs args, CancellationToken cancellationToken)

@@ -34,6 +34,16 @@ internal sealed partial class TransactionHost : IExecutionHost
 
     public LogCollector Logs => _context.Logs;
 
+    /// <summary>The journal of the previous execution of a subscribed query (see <see cref="QueryStreams.JournalIn"/>).</summary>
+    public string? JournalIn
+    {
+        get => _streams.JournalIn;
+        init => _streams.JournalIn = value;
+    }
+
+    /// <summary>This execution's journal, for the next one.</summary>
+    public string? JournalOut => _streams.JournalOut;
+
     public bool AllowsTimers => false;
 
     private bool IsMutation => _context.Kind == UdfKind.Mutation;

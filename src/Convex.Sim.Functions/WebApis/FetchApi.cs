@@ -24,6 +24,11 @@ internal sealed class FetchApi(WebApiContext context)
 
     public JsValue Response => Prelude.Get("Response");
 
+    public JsValue Request => Prelude.Get("Request");
+
+    /// <summary>The prelude's helpers (<c>requestFrom</c>, <c>describe</c>) for <see cref="HttpActionBridge"/>.</summary>
+    internal ObjectInstance Helpers => Prelude;
+
     public JsValue CreateFetch() => context.Function("fetch", 1, (_, args) =>
     {
         if (!context.Worker.Host.AllowsTimers)

@@ -54,13 +54,13 @@ internal static class GlobalsApi
 
     /// <summary>
     /// <c>process</c> with only <c>env</c>, as in Convex (which is also why libraries that sniff
-    /// <c>process.versions.node</c> do not mistake this for Node). <c>env</c> is an empty object
-    /// for now: deployment environment variables are not modelled yet, so every name reads as undefined.
+    /// <c>process.versions.node</c> do not mistake this for Node). <c>env</c> reads the deployment's
+    /// environment variables through the execution's host (<see cref="ProcessEnvObject"/>).
     /// </summary>
     public static JsValue CreateProcess(WebApiContext context)
     {
         var process = new JsObject(context.Engine);
-        var env = new JsObject(context.Engine);
+        var env = new ProcessEnvObject(context);
         process.Set("env", env);
         Invariant.Assert(env.GetOwnPropertyKeys().Count == 0);
         return process;

@@ -11,7 +11,7 @@ namespace Convex.Sim.Functions.WebApis;
 /// so an engine pays only for what its functions touch. Interfaces that share state (<c>URL</c>
 /// and <c>URLSearchParams</c>, <c>AbortController</c> and <c>AbortSignal</c>) are built together.
 ///
-/// Not provided yet: <c>Request</c>, <c>Blob</c>, <c>File</c>, <c>FormData</c>,
+/// Not provided yet: <c>Blob</c>, <c>File</c>, <c>FormData</c>,
 /// <c>ReadableStream</c> and the other streams, <c>Event</c>/<c>EventTarget</c>,
 /// <c>AsyncLocalStorage</c>, <c>TextEncoderStream</c>/<c>TextDecoderStream</c>.
 /// </summary>
@@ -48,9 +48,12 @@ internal static class WebApiInstaller
         Lazy("clearTimeout", () => (timers ??= new TimersApi(context)).CreateClearTimeout());
         Lazy("clearInterval", () => (timers ??= new TimersApi(context)).CreateClearInterval());
 
-        FetchApi? fetch = null;
-        Lazy("fetch", () => (fetch ??= new FetchApi(context)).CreateFetch());
-        Lazy("Response", () => (fetch ??= new FetchApi(context)).Response);
+        // Built eagerly (its prelude is still evaluated on first use): HTTP actions reach it through the bridge.
+        var fetch = new FetchApi(context);
+        HttpActionBridge.Register(context, fetch);
+        Lazy("fetch", fetch.CreateFetch);
+        Lazy("Response", () => fetch.Response);
+        Lazy("Request", () => fetch.Request);
         Lazy("Headers", () => HeadersApi.Create(context));
         AbortApi? abort = null;
         Lazy("AbortController", () => (abort ??= new AbortApi(context)).Controller);

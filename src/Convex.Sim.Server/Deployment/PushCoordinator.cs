@@ -20,15 +20,12 @@ internal sealed record PushRequest(
     IReadOnlyList<PushedModule> ChangedModules, IReadOnlyList<ModuleHash> UnchangedModules, PushedModule? Schema,
     bool DryRun);
 
-/// <summary>One new database index, as the push diff reports it.</summary>
-internal sealed record AddedIndex(string Table, IndexDefinition Index);
-
 /// <summary>
 /// A push between <c>start_push</c> and <c>finish_push</c>: analyzed, not yet active. The schema is
 /// applied (data check, index backfill) by <c>wait_for_schema</c>.
 /// </summary>
 internal sealed class PendingPush(
-    string id, PushedApp app, ActiveDeployment deployment, IReadOnlyList<AddedIndex> addedIndexes, bool dryRun)
+    string id, PushedApp app, ActiveDeployment deployment, IndexPlan indexes, bool dryRun)
 {
     public string Id { get; } = id;
 
@@ -36,7 +33,8 @@ internal sealed class PendingPush(
 
     public ActiveDeployment Deployment { get; } = deployment;
 
-    public IReadOnlyList<AddedIndex> AddedIndexes { get; } = addedIndexes;
+    /// <summary>The index changes as planned against the catalog at start_push (the diff the CLI shows).</summary>
+    public IndexPlan Indexes { get; } = indexes;
 
     public bool DryRun { get; } = dryRun;
 
@@ -47,7 +45,7 @@ internal sealed class PendingPush(
 /// <summary>What <c>finish_push</c> changed, for the diff the CLI prints.</summary>
 internal sealed record PushOutcome(
     bool Created, IReadOnlyList<string> ModulesAdded, IReadOnlyList<string> ModulesRemoved,
-    IReadOnlyList<AddedIndex> AddedIndexes);
+    IndexPlan Indexes);
 
 /// <summary>
 /// The push protocol of the official CLI (convex-compat §6.6–§6.8) over the <see cref="Deployer"/>
@@ -128,7 +126,7 @@ internal sealed class PushCoordinator(
 
         var push = new PendingPush(
             Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), app, deployment,
-            AddedIndexes(deployment.Schema), request.DryRun);
+            IndexPlan.Between(database, deployment.Schema), request.DryRun);
         lock (_pendingLock)
         {
             _pending.AddLast(push);
@@ -176,7 +174,7 @@ internal sealed class PushCoordinator(
             $"Push {pushId} is unknown or was superseded by newer pushes; run the deploy again");
         if (dryRun || push.DryRun)
         {
-            return new PushOutcome(false, [], [], []);
+            return new PushOutcome(false, [], [], new IndexPlan([], []));
         }
 
         PushOutcome outcome;
@@ -195,7 +193,7 @@ internal sealed class PushCoordinator(
                 previous.Modules.Count == 0,
                 [.. after.Except(before).Order(StringComparer.Ordinal)],
                 [.. before.Except(after).Order(StringComparer.Ordinal)],
-                push.AddedIndexes);
+                push.Indexes);
             Activate(push.App, push.Deployment);
         }
         finally
@@ -274,24 +272,6 @@ internal sealed class PushCoordinator(
     private Task<ActiveDeployment> PrepareAsync(PushedApp app, CancellationToken cancellationToken) =>
         Deployer.PrepareAsync(
             [.. app.Modules.Select(m => m.ToModuleSource())], app.Schema?.ToModuleSource(), runtime, cancellationToken);
-
-    private List<AddedIndex> AddedIndexes(DatabaseSchema? schema)
-    {
-        var added = new List<AddedIndex>();
-        foreach (var table in schema?.Tables.Values ?? [])
-        {
-            var info = database.Catalog.FindTable(table.Name);
-            foreach (var index in table.Indexes)
-            {
-                if (info is null || database.Catalog.FindIndex(info.Number, index.Name) is null)
-                {
-                    added.Add(new AddedIndex(table.Name, index));
-                }
-            }
-        }
-
-        return added;
-    }
 
     private PendingPush? FindPending(string id)
     {

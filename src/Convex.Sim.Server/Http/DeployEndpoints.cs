@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text.Json;
 using Convex.Sim.Server.Deployment;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Hosting;
 
 namespace Convex.Sim.Server.Http;
 
@@ -12,11 +11,8 @@ namespace Convex.Sim.Server.Http;
 /// compressed; <see cref="ConvexServer"/> decodes them before they get here.
 /// </summary>
 internal sealed class DeployEndpoints(
-    PushCoordinator pushes, InstanceIdentity identity, IHostApplicationLifetime lifetime)
+    PushCoordinator pushes, EnvironmentCoordinator environment, InstanceIdentity identity)
 {
-    /// <summary>How long an empty log poll is held, so that <c>convex dev</c> does not spin.</summary>
-    private static readonly TimeSpan LogPollHold = TimeSpan.FromSeconds(10);
-
     /// <summary><c>POST /api/get_config_hashes</c> (§6.4): the hashes of the active modules.</summary>
     public async Task GetConfigHashesAsync(HttpContext context)
     {
@@ -90,7 +86,7 @@ internal sealed class DeployEndpoints(
             : ConvexServer.Version;
         var push = await pushes.StartPushAsync(
             new PushRequest(changed, unchanged, schema, IsTrue(root, "dryRun")), context.RequestAborted);
-        await WriteAsync(context, writer => PushResponseWriter.WriteStartPush(writer, push, serverVersion));
+        await WriteAsync(context, writer => PushResponseWriter.WriteStartPush(writer, push, serverVersion, environment.Variables));
     }
 
     /// <summary><c>POST /api/deploy2/wait_for_schema</c> (§6.7): data check and index backfill.</summary>
@@ -148,36 +144,6 @@ internal sealed class DeployEndpoints(
             writer.WriteStartObject();
             writer.WriteString("convexCloudUrl", cloudUrl.ToString().TrimEnd('/'));
             writer.WriteString("convexSiteUrl", siteUrl.ToString().TrimEnd('/'));
-            writer.WriteEndObject();
-        });
-    }
-
-    /// <summary>
-    /// <c>GET /api/stream_function_logs?cursor=N</c> (§6.9.2): no log entries are recorded yet, so
-    /// the poll is held for a while and answered empty with the same cursor.
-    /// </summary>
-    public async Task StreamFunctionLogsAsync(HttpContext context)
-    {
-        AdminAuth.Require(context.Request, body: null, identity);
-        var cursorText = context.Request.Query["cursor"].ToString();
-        var cursor = double.TryParse(cursorText, System.Globalization.CultureInfo.InvariantCulture, out var c) ? c : 0;
-        using var hold = CancellationTokenSource.CreateLinkedTokenSource(
-            context.RequestAborted, lifetime.ApplicationStopping);
-        try
-        {
-            await Task.Delay(LogPollHold, hold.Token);
-        }
-        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
-        {
-            // The server is stopping: answer now rather than hold the shutdown.
-        }
-
-        await WriteAsync(context, writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteStartArray("entries");
-            writer.WriteEndArray();
-            writer.WriteNumber("newCursor", cursor);
             writer.WriteEndObject();
         });
     }

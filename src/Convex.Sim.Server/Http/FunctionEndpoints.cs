@@ -17,7 +17,7 @@ namespace Convex.Sim.Server.Http;
 /// <see cref="FunctionRunner"/> and answers 200 with <c>{"status":"success"|"error",…}</c>; request
 /// problems and system errors use the <c>{code,message}</c> envelope (§1.4).
 /// </summary>
-internal sealed class FunctionEndpoints(
+internal sealed partial class FunctionEndpoints(
     FunctionRunner runner, DatabaseEngine database, InstanceIdentity identity, SubscriptionManager subscriptions,
     ILogger<FunctionEndpoints> logger)
 {
@@ -147,6 +147,12 @@ internal sealed class FunctionEndpoints(
 
     private async Task RunAsync(HttpContext context, Endpoint endpoint, FunctionRequest request, bool allowInternal)
     {
+        if (!allowInternal && FunctionRunner.IsSystemFunction(request.Path))
+        {
+            throw new ApiError(StatusCodes.Status403Forbidden, "Unauthorized",
+                $"{request.Path} is a Convex system function: call it with an admin key (Authorization: Convex <key>)");
+        }
+
         var call = new FunctionCall(request.Path, request.Args) { AllowInternal = allowInternal };
         var cancellationToken = context.RequestAborted;
         var kind = ResolveKind(endpoint, request.Path, allowInternal);
@@ -155,8 +161,9 @@ internal sealed class FunctionEndpoints(
             UdfKind.Query => await runner.RunQueryAsync(call, cancellationToken),
             UdfKind.Mutation => await runner.RunMutationAsync(call, cancellationToken),
             UdfKind.Action => await runner.RunActionAsync(call, cancellationToken),
+            null => NotFound(request.Path),
         };
-        if (kind != UdfKind.Query)
+        if (kind is UdfKind.Mutation or UdfKind.Action)
         {
             // Subscribed queries see the commit before the caller gets its answer.
             await subscriptions.NotifyCommitAsync(database.LatestTs);
@@ -173,10 +180,21 @@ internal sealed class FunctionEndpoints(
     }
 
     /// <summary>
-    /// The kind to run as. For <see cref="Endpoint.Any"/> an unknown, unparsable or hidden function
-    /// is run as a query, so that the runner reports it with Convex's message.
+    /// <c>/api/function</c>'s answer for an unknown or hidden function: the official backend's
+    /// message, which the CLI's <c>run</c> looks for to list the available functions (§4.6).
     /// </summary>
-    private UdfKind ResolveKind(Endpoint endpoint, string path, bool allowInternal)
+    private FunctionResult NotFound(string path) => new()
+    {
+        ErrorMessage = $"Could not find function for '{UdfPath.Parse(path)}'. Did you forget to run `npx convex dev`?",
+        Ts = database.LatestTs,
+    };
+
+    /// <summary>
+    /// The kind to run as. For <see cref="Endpoint.Any"/>, null for an unknown or hidden function;
+    /// an unparsable path or a built-in system function is run as a query, so that the runner
+    /// answers it.
+    /// </summary>
+    private UdfKind? ResolveKind(Endpoint endpoint, string path, bool allowInternal)
     {
         switch (endpoint)
         {
@@ -197,16 +215,17 @@ internal sealed class FunctionEndpoints(
                     return UdfKind.Query;
                 }
 
-                var entry = runner.Deployment.Functions.Find(parsed);
-                if (entry is null)
+                if (FunctionRunner.IsSystemFunction(path))
                 {
                     return UdfKind.Query;
                 }
 
-                var visible = allowInternal || entry.Analysis.Visibility == Functions.Analysis.Visibility.Public;
-                return visible ? entry.Analysis.Kind : UdfKind.Query;
+                var entry = runner.Deployment.Functions.Find(parsed);
+                var visible = entry is not null
+                    && (allowInternal || entry.Analysis.Visibility == Functions.Analysis.Visibility.Public);
+                return visible ? entry!.Analysis.Kind : null;
             default:
-                return Invariant.Unreachable<UdfKind>("unknown endpoint");
+                return Invariant.Unreachable<UdfKind?>("unknown endpoint");
         }
     }
 

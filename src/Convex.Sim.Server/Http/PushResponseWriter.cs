@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Convex.Sim.Database.Schema;
 using Convex.Sim.Functions.Analysis;
+using Convex.Sim.Functions.Deployment;
 using Convex.Sim.Functions.Execution;
 using Convex.Sim.Server.Deployment;
 
@@ -26,10 +27,17 @@ internal static class PushResponseWriter
     private static readonly long ImportPhaseUnixNanoseconds =
         (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000L);
 
-    public static void WriteStartPush(Utf8JsonWriter writer, PendingPush push, string serverVersion)
+    /// <param name="environment">The user variables (the CLI redacts them in its logs).</param>
+    public static void WriteStartPush(
+        Utf8JsonWriter writer, PendingPush push, string serverVersion, EnvironmentVariables environment)
     {
         writer.WriteStartObject();
         writer.WriteStartObject("environmentVariables");
+        foreach (var (name, value) in environment.Entries)
+        {
+            writer.WriteString(name, value);
+        }
+
         writer.WriteEndObject();
         writer.WriteNull("externalDepsId");
         writer.WriteStartObject("componentDefinitionPackages");
@@ -71,7 +79,7 @@ internal static class PushResponseWriter
         writer.WriteEndObject();
         writer.WriteStartObject("indexDiffs");
         writer.WritePropertyName("");
-        WriteIndexDiff(writer, push.AddedIndexes);
+        WriteIndexDiff(writer, push.Indexes);
         writer.WriteEndObject();
         writer.WriteEndObject();
         writer.WriteEndObject();
@@ -100,7 +108,7 @@ internal static class PushResponseWriter
             writer.WritePropertyName("cronDiff");
             writer.WriteRawValue("""{"added":[],"updated":[],"deleted":[]}""");
             writer.WritePropertyName("indexDiff");
-            WriteIndexDiff(writer, outcome.AddedIndexes);
+            WriteIndexDiff(writer, outcome.Indexes);
             writer.WriteNull("schemaDiff");
             writer.WriteEndObject();
         }
@@ -224,24 +232,28 @@ internal static class PushResponseWriter
         writer.WriteEndObject();
     }
 
-    /// <summary>An IndexDiff (snake_case keys); Convex.Sim never drops indexes yet.</summary>
-    private static void WriteIndexDiff(Utf8JsonWriter writer, IReadOnlyList<AddedIndex> added)
+    /// <summary>An IndexDiff (snake_case keys): a changed index is removed and added.</summary>
+    private static void WriteIndexDiff(Utf8JsonWriter writer, IndexPlan plan)
     {
         writer.WriteStartObject();
-        writer.WriteStartArray("added_indexes");
-        foreach (var (table, index) in added)
+        WriteIndexes(writer, "added_indexes", plan.Added);
+        WriteIndexes(writer, "removed_indexes", plan.Removed);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteIndexes(Utf8JsonWriter writer, string name, IReadOnlyList<IndexChange> indexes)
+    {
+        writer.WriteStartArray(name);
+        foreach (var index in indexes)
         {
             writer.WriteStartObject();
-            writer.WriteString("name", $"{table}.{index.Name}");
+            writer.WriteString("name", $"{index.Table}.{index.Name}");
             writer.WriteString("type", "database");
             WriteStrings(writer, "fields", index.Fields.Select(f => f.ToString()));
             writer.WriteEndObject();
         }
 
         writer.WriteEndArray();
-        writer.WriteStartArray("removed_indexes");
-        writer.WriteEndArray();
-        writer.WriteEndObject();
     }
 
     private static void WriteStrings(Utf8JsonWriter writer, string name, IEnumerable<string> values)

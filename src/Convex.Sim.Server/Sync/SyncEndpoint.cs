@@ -2,6 +2,7 @@ using Convex.Sim.Functions.Execution;
 using Convex.Sim.Runtime;
 using Convex.Sim.Sync;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using DatabaseEngine = Convex.Sim.Database.Database;
 
 namespace Convex.Sim.Server.Sync;
@@ -13,7 +14,7 @@ namespace Convex.Sim.Server.Sync;
 /// </summary>
 internal sealed class SyncEndpoint(
     FunctionRunner runner, DatabaseEngine database, IRuntime runtime, SubscriptionManager subscriptions,
-    CancellationToken stopping)
+    InstanceIdentity identity, ILogger logger, CancellationToken stopping)
 {
     /// <summary>The client reconnects after 60 s without a message (convex-compat §3.2).</summary>
     private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(15);
@@ -28,7 +29,12 @@ internal sealed class SyncEndpoint(
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         var transport = new WebSocketTransport(socket);
-        var session = new SyncSession(runner, database, runtime, transport, subscriptions);
+        var options = new SyncSessionOptions
+        {
+            ClientVersion = context.Request.RouteValues["version"] as string,
+            IsAdminKey = key => identity.IsAdminKey(key),
+        };
+        var session = new SyncSession(runner, database, runtime, transport, subscriptions, options);
         var pings = PingAsync(session, stop.Token);
         try
         {
@@ -42,6 +48,12 @@ internal sealed class SyncEndpoint(
         {
             await stop.CancelAsync();
             await pings;
+        }
+
+        if (session.CloseReason is { } reason)
+        {
+            // Once per session: the client broke the protocol, failed authentication or overloaded it.
+            Log.SyncSessionClosed(logger, session.ClientSessionId ?? "(before Connect)", reason);
         }
 
         await transport.CloseAsync("", CancellationToken.None);

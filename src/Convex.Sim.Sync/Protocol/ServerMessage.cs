@@ -58,3 +58,9 @@ public sealed record Ping : ServerMessage
 {
     public static readonly Ping Instance = new();
 }
+
+/// <summary>
+/// <c>TransitionChunk</c> (§3.4.7): one piece of a <see cref="Transition"/>'s JSON text too large for
+/// one frame; the pieces are sent back to back and the client concatenates them.
+/// </summary>
+public sealed record TransitionChunk(string Chunk, int PartNumber, int TotalParts, string TransitionId) : ServerMessage;

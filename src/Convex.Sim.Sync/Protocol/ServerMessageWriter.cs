@@ -56,6 +56,13 @@ public static class ServerMessageWriter
                     writer.WriteString("type", "FatalError");
                     writer.WriteString("error", error.Error);
                     break;
+                case TransitionChunk chunk:
+                    writer.WriteString("type", "TransitionChunk");
+                    writer.WriteString("chunk", chunk.Chunk);
+                    writer.WriteNumber("partNumber", chunk.PartNumber);
+                    writer.WriteNumber("totalParts", chunk.TotalParts);
+                    writer.WriteString("transitionId", chunk.TransitionId);
+                    break;
                 case Ping:
                     writer.WriteString("type", "Ping");
                     break;

@@ -43,7 +43,11 @@ public sealed class ModuleAnalyzerTests
     {
         var modules = await AnalyzeAsync(CorpusBundle.ModuleSet);
         var http = modules.Single(m => m.Path == "http.js");
-        Assert.Equal([new HttpRoute("/hello", "GET"), new HttpRoute("/echo/*", "POST")], http.HttpRoutes);
+        // getRoutes(): exact paths (sorted, then by method), then prefixes as "<prefix>*".
+        Assert.Equal(new HttpRoute("/bytes", "POST"), http.HttpRoutes![0]);
+        Assert.Contains(new HttpRoute("/hello", "GET"), http.HttpRoutes);
+        Assert.Contains(new HttpRoute("/hello", "OPTIONS"), http.HttpRoutes);
+        Assert.Equal([new HttpRoute("/echo/*", "POST"), new HttpRoute("/echo/upper/*", "POST")], http.HttpRoutes.TakeLast(2));
         var crons = modules.Single(m => m.Path == "crons.js").CronsJson;
         Assert.NotNull(crons);
         using var json = System.Text.Json.JsonDocument.Parse(crons);

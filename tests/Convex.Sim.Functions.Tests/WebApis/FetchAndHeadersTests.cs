@@ -28,7 +28,8 @@ public sealed class FetchAndHeadersTests
             "\"Body is unusable: Body has already been read\"]",
             harness.Value.GetRawText());
         var request = Assert.Single(harness.Host.Fetches);
-        Assert.Equal([new KeyValuePair<string, string>("x-a", "1")], request.Headers);
+        // A string body brings its Content-Type, as in every fetch (Fetch §5.2 "extract a body").
+        Assert.Equal([new("content-type", "text/plain;charset=UTF-8"), new KeyValuePair<string, string>("x-a", "1")], request.Headers);
     }
 
     [Fact]
