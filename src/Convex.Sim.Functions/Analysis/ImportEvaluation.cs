@@ -16,13 +16,14 @@ internal static class ImportEvaluation
     /// <summary>Runs <paramref name="read"/> on the module's namespace; on failure the message and the console output.</summary>
     public static async Task<(T? Value, string? Error, LogCollector Logs)> RunAsync<T>(
         ModuleSet modules, string path, TimeProvider clock, IRandom random, ExecutionLimits limits,
-        Func<ObjectInstance, T> read, CancellationToken cancellationToken)
+        Func<ObjectInstance, T> read, CancellationToken cancellationToken, DeploymentEnvironment? environment = null)
         where T : class
     {
         var worker = new JsWorker(modules, clock);
-        var host = new AnalysisHost(random);
+        var analysis = new AnalysisHost(random);
         worker.Clock.Freeze(clock.GetUtcNow());
-        worker.Bind(host, limits);
+        // Module-level code may read process.env at push time, as in Convex.
+        worker.Bind(environment is null ? analysis : new ImportHost(analysis, environment), limits);
         T? value = null;
         JsOutcome outcome;
         try
@@ -39,7 +40,7 @@ internal static class ImportEvaluation
         }
 
         return outcome.Succeeded && value is not null
-            ? (value, null, host.Logs)
-            : (null, outcome.ErrorMessage ?? "the module did not evaluate", host.Logs);
+            ? (value, null, analysis.Logs)
+            : (null, outcome.ErrorMessage ?? "the module did not evaluate", analysis.Logs);
     }
 }

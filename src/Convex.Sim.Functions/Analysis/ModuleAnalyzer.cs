@@ -20,7 +20,8 @@ public static class ModuleAnalyzer
     public static readonly ExecutionLimits DefaultLimits = new() { UserTime = TimeSpan.FromSeconds(4) };
 
     public static async Task<IReadOnlyList<AnalyzedModule>> AnalyzeAsync(
-        ModuleSet modules, TimeProvider clock, IRandom random, ExecutionLimits limits, CancellationToken cancellationToken)
+        ModuleSet modules, TimeProvider clock, IRandom random, ExecutionLimits limits, CancellationToken cancellationToken,
+        DeploymentEnvironment? environment = null)
     {
         var result = new List<AnalyzedModule>();
         foreach (var path in modules.Paths.Where(p => !ModulePath.IsChunk(p)))
@@ -30,7 +31,7 @@ public static class ModuleAnalyzer
                 {
                     HttpRoutes = path == "http.js" ? SpecialExports.HttpRoutes(ns) : null,
                     CronsJson = path == "crons.js" ? SpecialExports.CronsJson(ns) : null,
-                }, cancellationToken);
+                }, cancellationToken, environment);
             result.Add(module ?? throw new ConvexException("ModuleAnalysisFailed", AnalysisError(path, error, logs)));
         }
 

@@ -19,11 +19,13 @@ namespace Convex.Sim.Functions.Deployment;
 public static class Deployer
 {
     public static async Task<ActiveDeployment> PrepareAsync(
-        IReadOnlyList<ModuleSource> modules, ModuleSource? schemaModule, IRuntime runtime, CancellationToken cancellationToken)
+        IReadOnlyList<ModuleSource> modules, ModuleSource? schemaModule, IRuntime runtime, CancellationToken cancellationToken,
+        Execution.DeploymentEnvironment? environment = null)
     {
         var moduleSet = new ModuleSet(modules);
         var random = runtime.Random.Fork("push");
-        var analyzed = await ModuleAnalyzer.AnalyzeAsync(moduleSet, runtime.Time, random, ModuleAnalyzer.DefaultLimits, cancellationToken);
+        var analyzed = await ModuleAnalyzer.AnalyzeAsync(
+            moduleSet, runtime.Time, random, ModuleAnalyzer.DefaultLimits, cancellationToken, environment);
         var schema = schemaModule is null ? null : await SchemaEvaluator.EvaluateAsync(schemaModule, runtime.Time, random, cancellationToken);
         return new ActiveDeployment(moduleSet, new FunctionIndex(analyzed), schema);
     }

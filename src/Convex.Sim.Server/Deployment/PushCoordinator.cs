@@ -271,7 +271,8 @@ internal sealed class PushCoordinator(
 
     private Task<ActiveDeployment> PrepareAsync(PushedApp app, CancellationToken cancellationToken) =>
         Deployer.PrepareAsync(
-            [.. app.Modules.Select(m => m.ToModuleSource())], app.Schema?.ToModuleSource(), runtime, cancellationToken);
+            [.. app.Modules.Select(m => m.ToModuleSource())], app.Schema?.ToModuleSource(), runtime, cancellationToken,
+            runner.Environment);
 
     private PendingPush? FindPending(string id)
     {

@@ -66,6 +66,25 @@ public sealed class EnvironmentTests
 
     private static readonly EnvironmentVariableChange Hello = new("GREETING", "hello");
 
+    [Fact]
+    public async Task Push_time_analysis_sees_the_environment_so_a_module_may_require_a_variable()
+    {
+        const string Requiring = """
+            if (!process.env.GREETING) { throw new Error("GREETING is not set"); }
+            export const ok = {
+              isQuery: true, isPublic: true,
+              exportArgs: () => '{"type":"any"}', exportReturns: () => "null",
+              invokeQuery: async () => "null",
+            };
+            """;
+        var runtime = new ProductionRuntime(seed: 6);
+        ModuleSource[] modules = [new ModuleSource("requiring.js", Requiring)];
+        var missing = await Assert.ThrowsAsync<ConvexException>(() => Deployer.PrepareAsync(modules, null, runtime, Ct));
+        Assert.Contains("GREETING is not set", missing.Message, StringComparison.Ordinal);
+        var deployment = await Deployer.PrepareAsync(modules, null, runtime, Ct, With(Hello));
+        Assert.NotNull(deployment.Functions.Find(UdfPath.Parse("requiring:ok")));
+    }
+
     private static async Task<FunctionRunner> StartAsync()
     {
         var runtime = new ProductionRuntime(seed: 5);
