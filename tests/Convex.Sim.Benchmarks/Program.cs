@@ -8,7 +8,8 @@ namespace Convex.Sim.Benchmarks;
 /// runner) and printed with the ratio and the target. Not a test: it never fails a build; the
 /// figures go into the notes and docs/benchmarks.md.
 /// Usage: <c>dotnet run -c Release --project tests/Convex.Sim.Benchmarks [-- --quick]</c>;
-/// <c>--functions</c> runs only the function-runner figures, <c>--bundle DIR</c> uses a prebuilt
+/// <c>--functions</c> runs only the function-runner figures, <c>--sync</c> only the sync-layer
+/// figures (Sync/SyncBenchmarks.cs; not part of the default run), <c>--bundle DIR</c> uses a prebuilt
 /// corpus bundle (when Node is missing), <c>--profile-list SECONDS</c> only loops messages:list
 /// (to attach dotnet-trace or dotnet-counters).
 /// </summary>
@@ -16,6 +17,11 @@ internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
+        if (args.Contains("--sync-client-host"))
+        {
+            return await Sync.ClientHost.ServeAsync();
+        }
+
         var quick = args.Contains("--quick");
         var bundle = Option(args, "--bundle");
         if (Option(args, "--profile-list") is { } seconds)
@@ -29,6 +35,13 @@ internal static class Program
         var report = new Report(Console.Out);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Convex.Sim benchmarks ({Environment.ProcessorCount} cores, scale {scale}); ratios are ours / reference"));
+        if (args.Contains("--sync"))
+        {
+            await Sync.SyncBenchmarks.RunAsync(report, quick, bundle);
+            report.PrintSummary();
+            return 0;
+        }
+
         var functionsOnly = args.Contains("--functions");
         if (!functionsOnly)
         {
