@@ -40,7 +40,7 @@ internal sealed class SessionFunctions(FunctionRunner runner, DatabaseEngine dat
                 Journal = query.Journal,
             };
             var key = $"{identity}\n{request.UdfPath}\n{ConvexJson.Encode(args)}\n{query.Journal}";
-            var result = await subscriptions.RunSharedAsync(key, ts, () => RunAtAsync(call, ts), cancellationToken);
+            var result = await subscriptions.RunSharedAsync(key, ts, () => RunAtAsync(call, ts));
             subscriptions.Track(tracking, request.QueryId, result.ReadSet, ts);
             query.Journal = result.Journal ?? query.Journal;
             modification = FunctionResults.ToModification(request.QueryId, result);

@@ -230,7 +230,7 @@ public sealed class SubscriptionManager
     /// same deployment is running or done, in which case its result is shared.
     /// </summary>
     internal async Task<FunctionResult> RunSharedAsync(
-        string key, Timestamp ts, Func<Task<FunctionResult>> run, CancellationToken cancellationToken)
+        string key, Timestamp ts, Func<Task<FunctionResult>> run)
     {
         TaskCompletionSource<FunctionResult>? owner = null;
         Task<FunctionResult>? shared;
@@ -269,7 +269,7 @@ public sealed class SubscriptionManager
 
         if (owner is null)
         {
-            var result = await shared.WaitAsync(cancellationToken);
+            var result = await shared;
             await Task.Yield(); // let the other waiters go on in parallel rather than inside SetResult
             return result;
         }
@@ -292,8 +292,8 @@ public sealed class SubscriptionManager
         }
     }
 
-    internal static async Task WaitForWorkAsync(SessionSubscriptions session, CancellationToken cancellationToken) =>
-        await session.Signal.WaitAsync(cancellationToken);
+    /// <summary>Waits until there is work; no token (see <c>SyncSession.EnterGateAsync</c>): the session releases the signal to stop.</summary>
+    internal static Task WaitForWorkAsync(SessionSubscriptions session) => session.Signal.WaitAsync();
 
     private bool MissedCommit(ReadSet readSet, Timestamp executedAt)
     {

@@ -56,7 +56,7 @@ public sealed partial class SyncSession
                 break;
         }
 
-        await _gate.WaitAsync(cancellationToken);
+        await EnterGateAsync();
         try
         {
             if (_closed)

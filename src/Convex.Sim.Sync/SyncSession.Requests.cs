@@ -36,7 +36,12 @@ public sealed partial class SyncSession
     {
         while (true)
         {
-            await _mutationsQueued.WaitAsync(cancellationToken);
+            await _mutationsQueued.WaitAsync(CancellationToken.None);
+            if (_stopping)
+            {
+                return;
+            }
+
             MutationRequest next;
             lock (_pendingMutations)
             {
@@ -55,10 +60,13 @@ public sealed partial class SyncSession
     /// </summary>
     private async Task MutationAsync(MutationRequest mutation, CancellationToken cancellationToken)
     {
-        var result = await _functions.RunMutationAsync(mutation, ClientSessionId, _identity, cancellationToken);
+        // Not cancelled with the session: a mutation that started runs to its end (its outcome is
+        // recorded, so the client's re-sent copy gets it); the database is never handed a
+        // cancellable token from here, which in the simulator would resume on the thread pool.
+        var result = await _functions.RunMutationAsync(mutation, ClientSessionId, _identity, CancellationToken.None);
         var outcome = FunctionResults.ToOutcome(result);
         await _subscriptions.NotifyCommitAsync(result.Ts);
-        await _gate.WaitAsync(cancellationToken);
+        await EnterGateAsync();
         try
         {
             if (_closed)
@@ -90,7 +98,7 @@ public sealed partial class SyncSession
     private async Task ActionAsync(ActionRequest action, CancellationToken cancellationToken)
     {
         await Task.Yield(); // return to the receive loop before the action's first step
-        var result = await _functions.RunActionAsync(action, ClientSessionId, _identity, cancellationToken);
+        var result = await _functions.RunActionAsync(action, ClientSessionId, _identity, CancellationToken.None);
         await _subscriptions.NotifyCommitAsync(_database.LatestTs);
         await RespondToActionAsync(action, FunctionResults.ToOutcome(result), cancellationToken);
     }
@@ -102,7 +110,7 @@ public sealed partial class SyncSession
 
     private async Task RespondToActionAsync(ActionRequest action, FunctionOutcome outcome, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
+        await EnterGateAsync();
         try
         {
             if (_closed)

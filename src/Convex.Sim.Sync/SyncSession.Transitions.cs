@@ -28,8 +28,13 @@ public sealed partial class SyncSession
     {
         while (true)
         {
-            await SubscriptionManager.WaitForWorkAsync(Tracking, cancellationToken);
-            await _gate.WaitAsync(cancellationToken);
+            await SubscriptionManager.WaitForWorkAsync(Tracking);
+            if (_stopping)
+            {
+                return;
+            }
+
+            await EnterGateAsync();
             try
             {
                 if (_closed)
@@ -67,7 +72,7 @@ public sealed partial class SyncSession
         }
 
         ValidateModifications(modify);
-        await _gate.WaitAsync(cancellationToken);
+        await EnterGateAsync();
         try
         {
             if (_closed)

@@ -39,6 +39,7 @@ public sealed partial class SyncSession
     private long? _clientClockSkew;
     private long _transitionsChunked;
     private bool _closed;
+    private volatile bool _stopping;
 
     public SyncSession(
         FunctionRunner runner, DatabaseEngine database, IRuntime runtime, ISyncTransport transport,
@@ -73,7 +74,7 @@ public sealed partial class SyncSession
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var tracking = _subscriptions.Register();
         _tracking = tracking;
-        var background = new List<Task> { UpdateLoopAsync(stop.Token), MutationLoopAsync(stop.Token) };
+        var background = new[] { UpdateLoopAsync(stop.Token), MutationLoopAsync(stop.Token) };
         try
         {
             await ReceiveLoopAsync(stop.Token);
@@ -84,10 +85,16 @@ public sealed partial class SyncSession
         }
         finally
         {
-            await stop.CancelAsync();
-            await WhenStoppedAsync([.. background, .. _actions]);
-            // Wait for work holding the gate so nothing is sent after return.
-            await _gate.WaitAsync(CancellationToken.None);
+            // Cancel (not CancelAsync: its callbacks would run on the thread pool, outside the
+            // simulator's loop), then wake the loops, which see _stopping and return.
+            _stopping = true;
+            stop.Cancel();
+            tracking.Signal.Release();
+            _mutationsQueued.Release();
+            await WhenStoppedAsync(background);
+            // Wait for work holding the gate so nothing is sent after return. Actions still running
+            // finish on their own; their responses are dropped.
+            await EnterGateAsync();
             _closed = true;
             _gate.Release();
         }
@@ -96,7 +103,7 @@ public sealed partial class SyncSession
     /// <summary>Sends a keepalive <see cref="Ping"/> (§3.2) unless the session has ended.</summary>
     public async Task PingAsync(CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
+        await EnterGateAsync();
         try
         {
             if (!_closed)
@@ -174,7 +181,7 @@ public sealed partial class SyncSession
     /// <summary>Sends a final message and closes the connection; the session then stops.</summary>
     private async Task FailAsync(ServerMessage message, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
+        await EnterGateAsync();
         try
         {
             if (_closed)
@@ -201,7 +208,7 @@ public sealed partial class SyncSession
     /// <summary>Closes the connection without a message (an overloaded session); the client reconnects.</summary>
     private async Task CloseAsync(string reason, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
+        await EnterGateAsync();
         try
         {
             if (!_closed)
@@ -216,6 +223,13 @@ public sealed partial class SyncSession
             _gate.Release();
         }
     }
+
+    /// <summary>
+    /// Takes the gate. Never with a cancellable token: SemaphoreSlim then completes the wait on the
+    /// thread pool, outside the simulator's loop. Every holder releases it soon (sends are
+    /// cancelled when the session stops), so the wait is bounded.
+    /// </summary>
+    private Task EnterGateAsync() => _gate.WaitAsync();
 
     /// <summary>Waits for background work that ends by cancellation.</summary>
     private static async Task WhenStoppedAsync(IEnumerable<Task> tasks)
