@@ -5,7 +5,7 @@ namespace Convex.Sim.Simulator;
 
 /// <summary>
 /// The simulator's command line:
-/// <c>run --seed N | --seeds A..B [--check-determinism] [--verbose]</c>.
+/// <c>run --seed N | --seeds A..B [--scenario sync|listappend] [--check-determinism] [--verbose]</c>.
 /// Prints each seed's derived knobs (one seed) or a progress line (a sweep), a one-line reproduction
 /// command for every failing seed, and a last line <c>seeds: N, violations: V, simulated: Xs, wall: Ys</c>.
 /// Exits 1 on any violation, 2 on bad usage.
@@ -17,7 +17,7 @@ internal static class SimulatorCli
         if (!TryParse(args, out var options, out var error))
         {
             output.WriteLine(error);
-            output.WriteLine("usage: run (--seed N | --seeds A..B) [--check-determinism] [--verbose]");
+            output.WriteLine("usage: run (--seed N | --seeds A..B) [--scenario sync|listappend] [--check-determinism] [--verbose]");
             return 2;
         }
 
@@ -48,7 +48,7 @@ internal static class SimulatorCli
     private static int RunSeed(ulong seed, CliOptions options, TextWriter output, out SeedResult result)
     {
         var announce = options.Verbose || options.First == options.Last;
-        result = SeedRun.Run(seed, keepTrace: false, knobs =>
+        result = SeedRun.Run(seed, keepTrace: false, options.Adjust, knobs =>
         {
             if (announce)
             {
@@ -58,10 +58,10 @@ internal static class SimulatorCli
         var problems = new List<string>(result.Violations);
         if (options.CheckDeterminism)
         {
-            var again = SeedRun.Run(seed, keepTrace: false);
+            var again = SeedRun.Run(seed, keepTrace: false, options.Adjust);
             if (again.TraceHash != result.TraceHash)
             {
-                problems.Add(Divergence(seed, result, again));
+                problems.Add(Divergence(seed, options, result, again));
             }
         }
 
@@ -80,17 +80,18 @@ internal static class SimulatorCli
 
         if (problems.Count > 0)
         {
-            output.WriteLine($"reproduce: dotnet run --project sim/Convex.Sim.Simulator -c Release -- run --seed {seed}");
+            var scenario = options.Scenario is { } forced ? $" --scenario {(forced == Workloads.ScenarioKind.Sync ? "sync" : "listappend")}" : "";
+            output.WriteLine($"reproduce: dotnet run --project sim/Convex.Sim.Simulator -c Release -- run --seed {seed}{scenario}");
         }
 
         return problems.Count > 0 ? 1 : 0;
     }
 
     /// <summary>Re-runs both copies keeping their events, and names the first event that differs.</summary>
-    private static string Divergence(ulong seed, SeedResult first, SeedResult second)
+    private static string Divergence(ulong seed, CliOptions options, SeedResult first, SeedResult second)
     {
-        var a = SeedRun.Run(seed, keepTrace: true);
-        var b = SeedRun.Run(seed, keepTrace: true);
+        var a = SeedRun.Run(seed, keepTrace: true, options.Adjust);
+        var b = SeedRun.Run(seed, keepTrace: true, options.Adjust);
         var at = Tracing.SimTrace.FirstDivergence(a.Loop.Trace, b.Loop.Trace);
         var where = at is { } d ? $"first divergent event #{d.Index}: '{d.A}' vs '{d.B}'" : "kept traces agree on a re-run";
         return $"Determinism: trace hash {first.TraceHash:x16} then {second.TraceHash:x16}; {where}";
@@ -118,6 +119,10 @@ internal static class SimulatorCli
                     options = options with { First = first, Last = last };
                     i++;
                     break;
+                case "--scenario" when i + 1 < args.Length && TryScenario(args[i + 1], out var scenario):
+                    options = options with { Scenario = scenario };
+                    i++;
+                    break;
                 case "--check-determinism":
                     options = options with { CheckDeterminism = true };
                     break;
@@ -133,6 +138,17 @@ internal static class SimulatorCli
         return true;
     }
 
+    private static bool TryScenario(string text, out Workloads.ScenarioKind scenario)
+    {
+        scenario = text switch
+        {
+            "sync" => Workloads.ScenarioKind.Sync,
+            "listappend" => Workloads.ScenarioKind.ListAppend,
+            _ => 0,
+        };
+        return scenario != 0;
+    }
+
     private static bool TryRange(string text, out ulong first, out ulong last)
     {
         var parts = text.Split("..");
@@ -140,5 +156,12 @@ internal static class SimulatorCli
         return parts.Length == 2 && ulong.TryParse(parts[0], out first) && ulong.TryParse(parts[1], out last) && first <= last;
     }
 
-    private sealed record CliOptions(ulong First = 1, ulong Last = 1, bool CheckDeterminism = false, bool Verbose = false);
+    private sealed record CliOptions(
+        ulong First = 1, ulong Last = 1, bool CheckDeterminism = false, bool Verbose = false,
+        Workloads.ScenarioKind? Scenario = null)
+    {
+        /// <summary>Forces the scenario when <c>--scenario</c> was given; otherwise the seed decides.</summary>
+        public Workloads.ScenarioKnobs Adjust(Workloads.ScenarioKnobs knobs) =>
+            Scenario is { } scenario ? knobs with { Kind = scenario } : knobs;
+    }
 }

@@ -66,12 +66,25 @@ internal sealed class SimLoop
 
     public void Enqueue(SimContext context, Action action)
     {
+        if (Environment.CurrentManagedThreadId != _threadId && Thread.CurrentThread.IsThreadPoolThread)
+        {
+            // A continuation ran on the thread pool (e.g. SemaphoreSlim.WaitAsync with a cancellable token,
+            // CancellationTokenSource.CancelAsync). Throwing here would abort the whole process (every seed
+            // of a sweep), so the seed fails instead; any other foreign thread fails the assertion below.
+            Fail(new InvalidOperationException(
+                $"Determinism leak: work for {context.Node.Name} was posted from thread {Environment.CurrentManagedThreadId} " +
+                $"(the thread pool), not the simulator thread"));
+            return;
+        }
+
         AssertOnLoopThread();
         _ready.Add(new WorkItem(context, action));
+        Invariant.Assert(_ready.Count > 0);
     }
 
-    /// <summary>Records a failure that ends the run (an invariant violation or an unexpected exception).</summary>
-    public void Fail(Exception failure) => _failure ??= failure;
+    /// <summary>Records a failure that ends the run (an invariant violation or an unexpected exception).
+    /// The first failure wins; may be called from another thread (a determinism leak).</summary>
+    public void Fail(Exception failure) => Interlocked.CompareExchange(ref _failure, failure, null);
 
     /// <summary>Runs <paramref name="main"/> on the driver node until it completes, deadlocks,
     /// fails, or simulated time passes <paramref name="limit"/>.</summary>

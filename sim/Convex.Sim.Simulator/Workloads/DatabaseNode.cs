@@ -21,6 +21,9 @@ internal sealed class DatabaseNode(SimLoop loop, SimNode node, IStorageDevice de
 
     public IPersistence? Persistence { get; private set; }
 
+    /// <summary>The runtime of the current incarnation (null while down).</summary>
+    public SimRuntime? Runtime { get; private set; }
+
     public TimeProvider Time => loop.Time;
 
     public int Crashes { get; private set; }
@@ -62,6 +65,7 @@ internal sealed class DatabaseNode(SimLoop loop, SimNode node, IStorageDevice de
         Persistence = persistence;
         Current = database;
         Runner = runner;
+        Runtime = runtime;
         Recoveries++;
         loop.Trace.Record(loop.Elapsed, node.Name, $"up at ts={database.LatestTs}");
         return true;
@@ -71,6 +75,7 @@ internal sealed class DatabaseNode(SimLoop loop, SimNode node, IStorageDevice de
     {
         Current = null;
         Runner = null;
+        Runtime = null;
         Persistence = null;
         node.Crash();
         device.Crash();

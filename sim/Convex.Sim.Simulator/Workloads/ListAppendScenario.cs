@@ -226,9 +226,24 @@ internal sealed class ListAppendScenario(SimLoop loop, IStorageDevice device, Sc
     }
 }
 
+/// <summary>Which scenario a seed runs.</summary>
+internal enum ScenarioKind
+{
+    /// <summary>Concurrent list-append transactions (<see cref="ListAppendScenario"/>).</summary>
+    ListAppend = 1,
+
+    /// <summary>Sync-protocol clients over the simulated network (<see cref="Sync.SyncScenario"/>).</summary>
+    Sync = 2,
+}
+
 /// <summary>Everything a seed decides about a run.</summary>
 internal sealed record ScenarioKnobs(ListAppendOptions Workload, DatabaseOptions Database, FaultOptions Faults)
 {
+    public ScenarioKind Kind { get; init; } = ScenarioKind.ListAppend;
+
+    /// <summary>The sync scenario's workload and network (used when <see cref="Kind"/> is Sync).</summary>
+    public Sync.SyncOptions Sync { get; init; } = new();
+
     public static ScenarioKnobs Derive(IRandom random) => new(
         ListAppendOptions.Randomize(random.Fork("workload")),
         DatabaseOptions.Default.Randomize(random.Fork("database")),

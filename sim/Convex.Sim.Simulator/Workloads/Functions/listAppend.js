@@ -19,6 +19,26 @@ function mutation(handler) {
   };
 }
 
+function query(handler) {
+  return {
+    isQuery: true,
+    isPublic: true,
+    exportArgs: () => '{"type":"any"}',
+    exportReturns: () => "null",
+    invokeQuery: async (argsJson) => JSON.stringify(await handler(JSON.parse(argsJson)[0])),
+  };
+}
+
+function action(handler) {
+  return {
+    isAction: true,
+    isPublic: true,
+    exportArgs: () => '{"type":"any"}',
+    exportReturns: () => "null",
+    invokeAction: async (requestId, argsJson) => JSON.stringify(await handler(JSON.parse(argsJson)[0])),
+  };
+}
+
 async function collect(query) {
   const { queryId } = sys("1.0/queryStream", { query, version: "sim" });
   const rows = [];
@@ -120,4 +140,24 @@ export const txn = mutation(async ({ ops }) => {
     }
   }
   return out;
+});
+
+// The sync workload (sim/Convex.Sim.Simulator/Sync): clients subscribe to `read` over the sync
+// protocol and append unique elements with `appendOne`, or with `appendViaAction`, an action that
+// runs the same mutation (actions are neither retried nor de-duplicated).
+
+// A key's list, or [] if the key has no document yet.
+export const read = query(async ({ key }) => {
+  const doc = await find(key);
+  return doc === null ? [] : doc.items;
+});
+
+export const appendOne = mutation(async ({ key, element }) => {
+  await append({ key, element }, { ids: {} });
+  return null;
+});
+
+export const appendViaAction = action(async ({ key, element }) => {
+  await call("1.0/actions/mutation", { name: "listAppend:appendOne", args: { key, element } });
+  return null;
 });

@@ -1,0 +1,58 @@
+using Convex.Sim.Core;
+using Convex.Sim.Simulator.Network;
+
+namespace Convex.Sim.Simulator.Sync;
+
+/// <summary>A bug planted in the simulated client, so tests can show that a checker catches it.</summary>
+internal enum PlantedClientBug
+{
+    None = 0,
+
+    /// <summary>Resolve a mutation on its successful response instead of the covering transition (§3.7.2).</summary>
+    ResolveOnResponse = 1,
+}
+
+/// <summary>The knobs of the sync scenario, derived from the seed (swarm testing).</summary>
+internal sealed record SyncOptions
+{
+    public int Clients { get; init; } = 3;
+
+    public int KeyCount { get; init; } = 3;
+
+    /// <summary>How many queries a client keeps subscribed at most.</summary>
+    public int QueriesPerClientMax { get; init; } = 2;
+
+    /// <summary>Operations per client in the safety phase: mutations, actions, (un)subscriptions.</summary>
+    public int OpsPerClient { get; init; } = 20;
+
+    public TimeSpan ThinkTimeMax { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How many mutations and actions a client has in flight at most.</summary>
+    public int RequestsInFlightMax { get; init; } = 2;
+
+    public int ActionPercent { get; init; } = 10;
+
+    /// <summary>The client reconnects after this long without any message (convex-compat §3.2).</summary>
+    public TimeSpan InactivityTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public NetworkOptions Network { get; init; } = new();
+
+    public PlantedClientBug Bug { get; init; } = PlantedClientBug.None;
+
+    public static SyncOptions Randomize(IRandom random) => new()
+    {
+        Clients = random.NextInt(1, 6),
+        KeyCount = random.NextInt(1, 6),
+        QueriesPerClientMax = random.NextInt(1, 4),
+        OpsPerClient = random.NextInt(6, 26),
+        ThinkTimeMax = TimeSpan.FromMilliseconds(random.NextInt(0, 400)),
+        RequestsInFlightMax = random.NextInt(1, 5),
+        ActionPercent = random.Chance(1, 2) ? random.NextInt(0, 25) : 0,
+        Network = NetworkOptions.Randomize(random.Fork("network")),
+    };
+
+    public override string ToString() =>
+        $"clients={Clients} keys={KeyCount} queries/client<={QueriesPerClientMax} ops/client={OpsPerClient} " +
+        $"think<={ThinkTimeMax.TotalMilliseconds}ms in-flight<={RequestsInFlightMax} actions={ActionPercent}%" +
+        (Bug == PlantedClientBug.None ? "" : $" planted-bug={Bug}");
+}
