@@ -24,11 +24,15 @@ internal static class FunctionResults
     public static string ArgsError(IReadOnlyList<ConvexValue> args) =>
         $"ArgumentValidationError: expected one argument object, got {args.Count} positional arguments";
 
-    public static StateModification ToModification(QueryId id, FunctionResult result)
+    /// <param name="valueJson">The value's Convex JSON when already encoded (written as is).</param>
+    public static StateModification ToModification(QueryId id, FunctionResult result, string? valueJson = null)
     {
         if (result.Succeeded)
         {
-            return new QueryUpdated(id, result.Value ?? ConvexNull.Instance, result.LogLines, result.Journal);
+            return new QueryUpdated(id, result.Value ?? ConvexNull.Instance, result.LogLines, result.Journal)
+            {
+                ValueJson = valueJson,
+            };
         }
 
         var message = result.IsSystemError ? SystemErrorMessage : result.ErrorMessage!;
@@ -52,7 +56,8 @@ internal static class FunctionResults
     /// </summary>
     public static string ResultKey(StateModification modification) => modification switch
     {
-        QueryUpdated updated => "ok\n" + ConvexJson.Encode(updated.Value) + "\n" + string.Join('\n', updated.LogLines),
+        QueryUpdated updated => "ok\n" + (updated.ValueJson ?? ConvexJson.Encode(updated.Value)) + "\n"
+            + string.Join('\n', updated.LogLines),
         QueryFailed failed => "error\n" + failed.ErrorMessage + "\n"
             + (failed.ErrorData is { } data ? ConvexJson.Encode(data) : "") + "\n" + string.Join('\n', failed.LogLines),
         _ => throw new ArgumentException("only query results have a result key", nameof(modification)),

@@ -39,31 +39,42 @@ internal sealed class SessionFunctions(FunctionRunner runner, DatabaseEngine dat
                 AllowInternal = identity == SessionIdentity.Admin,
                 Journal = query.Journal,
             };
-            var key = $"{identity}\n{request.UdfPath}\n{ConvexJson.Encode(args)}\n{query.Journal}";
-            var result = await subscriptions.RunSharedAsync(key, ts, () => RunAtAsync(call, ts));
+            query.CallKey ??= $"{request.UdfPath}\n{ConvexJson.Encode(args)}";
+            var key = $"{identity}\n{query.CallKey}\n{query.Journal}";
+            var shared = await subscriptions.RunSharedAsync(key, ts, () => RunAtAsync(call, ts));
+            var result = shared.Result;
             subscriptions.Track(tracking, request.QueryId, result.ReadSet, ts);
             query.Journal = result.Journal ?? query.Journal;
-            modification = FunctionResults.ToModification(request.QueryId, result);
+            query.LastResultKey = shared.ResultKey;
+            return FunctionResults.ToModification(request.QueryId, result, shared.ValueJson);
         }
 
         query.LastResultKey = FunctionResults.ResultKey(modification);
         return modification;
     }
 
-    private async Task<FunctionResult> RunAtAsync(FunctionCall call, Timestamp ts)
+    /// <summary>
+    /// Runs the query and encodes what every session sharing it sends, once: the value's JSON and
+    /// the result key that decides whether a result changed.
+    /// </summary>
+    private async Task<SharedQueryResult> RunAtAsync(FunctionCall call, Timestamp ts)
     {
+        FunctionResult result;
         try
         {
             // Shared by every session waiting for it, so not cancelled with any one of them; the
             // runner's limits bound it.
-            var result = await runner.RunQueryAsync(call, CancellationToken.None);
+            result = await runner.RunQueryAsync(call, CancellationToken.None);
             Invariant.Assert(result.Ts == ts);
-            return result;
         }
         catch (ConvexException e) when (e is DatabaseUnavailableException or OutOfRetentionException)
         {
-            return new FunctionResult { ErrorMessage = e.Message, IsSystemError = true, Ts = ts };
+            result = new FunctionResult { ErrorMessage = e.Message, IsSystemError = true, Ts = ts };
         }
+
+        var valueJson = result.Succeeded ? ConvexJson.Encode(result.Value ?? ConvexNull.Instance) : null;
+        var modification = FunctionResults.ToModification(new QueryId(0), result, valueJson);
+        return new SharedQueryResult(result, FunctionResults.ResultKey(modification), valueJson);
     }
 
     public async Task<FunctionResult> RunMutationAsync(

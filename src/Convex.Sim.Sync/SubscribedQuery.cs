@@ -14,6 +14,9 @@ internal sealed class SubscribedQuery(AddQuery request)
 
     public string? LastResultKey { get; set; }
 
+    /// <summary>The function and its encoded arguments, the part of the shared-execution key that never changes.</summary>
+    public string? CallKey { get; set; }
+
     /// <summary>
     /// The journal of the last execution (initially the one the client sent back on re-subscribing),
     /// passed to the next execution so a paginated query keeps its page window (§3.6.4).

@@ -27,7 +27,7 @@ public sealed class SubscriptionManager
     private readonly Lock _lock = new();
     private readonly SortedDictionary<long, SessionSubscriptions> _sessions = [];
     private readonly Dictionary<IndexId, RangeIndex<Subscription>> _index = [];
-    private readonly Dictionary<string, Task<FunctionResult>> _shared = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task<SharedQueryResult>> _shared = new(StringComparer.Ordinal);
     private readonly List<Subscription> _matches = [];
     private Timestamp _processed;
     private Timestamp _sharedTs;
@@ -165,32 +165,68 @@ public sealed class SubscriptionManager
                 session.Subscriptions.Add(queryId, subscription);
             }
 
-            RemoveRanges(subscription);
-            if (readSet is null)
+            if (readSet is not null && SameRanges(subscription.Tracked, readSet))
             {
-                return;
+                // A re-run that read the same intervals (the common case): the index is unchanged.
+                subscription.Tracked = readSet;
+            }
+            else
+            {
+                RemoveRanges(subscription);
+                subscription.Tracked = readSet;
+                AddRanges(subscription);
             }
 
-            foreach (var (index, range) in readSet.Ranges)
-            {
-                if (range.IsEmpty)
-                {
-                    continue;
-                }
-
-                if (!_index.TryGetValue(index, out var ranges))
-                {
-                    ranges = new RangeIndex<Subscription>();
-                    _index.Add(index, ranges);
-                }
-
-                subscription.Handles.Add((index, ranges.Add(range.Start, range.End, subscription)));
-            }
-
-            if (CheckMissedCommits && executedAt < _processed && MissedCommit(readSet, executedAt))
+            if (CheckMissedCommits && readSet is not null && executedAt < _processed && MissedCommit(readSet, executedAt))
             {
                 MarkDirty(subscription);
             }
+        }
+    }
+
+    private static bool SameRanges(ReadSet? tracked, ReadSet next)
+    {
+        if (tracked is null || tracked.Count != next.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < next.Count; i++)
+        {
+            var (index, range) = next.Ranges[i];
+            var (trackedIndex, trackedRange) = tracked.Ranges[i];
+            if (index != trackedIndex || !range.Start.AsSpan().SequenceEqual(trackedRange.Start)
+                || (range.End is null) != (trackedRange.End is null)
+                || (range.End is not null && !range.End.AsSpan().SequenceEqual(trackedRange.End)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void AddRanges(Subscription subscription)
+    {
+        if (subscription.Tracked is not { } readSet)
+        {
+            return;
+        }
+
+        foreach (var (index, range) in readSet.Ranges)
+        {
+            if (range.IsEmpty)
+            {
+                continue;
+            }
+
+            if (!_index.TryGetValue(index, out var ranges))
+            {
+                ranges = new RangeIndex<Subscription>();
+                _index.Add(index, ranges);
+            }
+
+            subscription.Handles.Add((index, ranges.Add(range.Start, range.End, subscription)));
         }
     }
 
@@ -229,11 +265,11 @@ public sealed class SubscriptionManager
     /// Runs <paramref name="run"/> unless an identical execution at the same timestamp under the
     /// same deployment is running or done, in which case its result is shared.
     /// </summary>
-    internal async Task<FunctionResult> RunSharedAsync(
-        string key, Timestamp ts, Func<Task<FunctionResult>> run)
+    internal async Task<SharedQueryResult> RunSharedAsync(
+        string key, Timestamp ts, Func<Task<SharedQueryResult>> run)
     {
-        TaskCompletionSource<FunctionResult>? owner = null;
-        Task<FunctionResult>? shared;
+        TaskCompletionSource<SharedQueryResult>? owner = null;
+        Task<SharedQueryResult>? shared;
         lock (_lock)
         {
             _requested++;
@@ -256,7 +292,7 @@ public sealed class SubscriptionManager
             {
                 // Continuations run inline on the completing thread (never asynchronously: the
                 // simulator runs everything on its own loop); waiters yield right after.
-                owner = new TaskCompletionSource<FunctionResult>();
+                owner = new TaskCompletionSource<SharedQueryResult>();
                 shared = owner.Task;
                 _shared.Add(fullKey, shared);
             }
@@ -375,5 +411,6 @@ public sealed class SubscriptionManager
         }
 
         subscription.Handles.Clear();
+        subscription.Tracked = null;
     }
 }

@@ -70,6 +70,19 @@ public sealed class ProtocolTests
     }
 
     [Fact]
+    public void A_value_encoded_once_for_many_sessions_is_written_as_the_value_itself()
+    {
+        var value = ConvexJson.Decode("""{"n":{"$integer":"AQAAAAAAAAA="},"s":"é\u0000","f":1.5}""");
+        var end = new StateVersion(new QuerySetVersion(1), IdentityVersion.Initial, new Timestamp(1));
+        Transition With(string? json) => new(StateVersion.Initial, end,
+            [new QueryUpdated(new QueryId(0), value, [], null) { ValueJson = json }], null, null);
+
+        var encodedOnce = ServerMessageWriter.Write(With(ConvexJson.Encode(value)));
+        Assert.Equal(ServerMessageWriter.Write(With(null)), encodedOnce);
+        Assert.Contains("\"$integer\":\"AQAAAAAAAAA=\"", encodedOnce, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Writes_mutation_responses()
     {
         var ok = ServerMessageWriter.Write(new MutationResponse(3,

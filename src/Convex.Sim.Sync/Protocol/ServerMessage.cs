@@ -21,7 +21,14 @@ public sealed record Transition(
 public abstract record StateModification(QueryId QueryId);
 
 public sealed record QueryUpdated(QueryId QueryId, ConvexValue Value, IReadOnlyList<string> LogLines, string? Journal)
-    : StateModification(QueryId);
+    : StateModification(QueryId)
+{
+    /// <summary>
+    /// <see cref="Value"/>'s Convex JSON when it was encoded already (one shared execution is sent to
+    /// many sessions; it is encoded once). Must be exactly <c>ConvexJson.Encode(Value)</c>.
+    /// </summary>
+    public string? ValueJson { get; init; }
+}
 
 public sealed record QueryFailed(
     QueryId QueryId, string ErrorMessage, IReadOnlyList<string> LogLines, string? Journal, ConvexValue? ErrorData)

@@ -104,7 +104,15 @@ public static class ServerMessageWriter
                 writer.WriteString("type", "QueryUpdated");
                 writer.WriteNumber("queryId", updated.QueryId.Value);
                 writer.WritePropertyName("value");
-                ConvexJson.Write(writer, updated.Value);
+                if (updated.ValueJson is { } json)
+                {
+                    writer.WriteRawValue(json, skipInputValidation: true);
+                }
+                else
+                {
+                    ConvexJson.Write(writer, updated.Value);
+                }
+
                 WriteLogLines(writer, updated.LogLines);
                 WriteNullableString(writer, "journal", updated.Journal);
                 break;

@@ -47,4 +47,7 @@ internal sealed class Subscription(SessionSubscriptions session, QueryId queryId
     public QueryId QueryId { get; } = queryId;
 
     public List<(IndexId Index, object Handle)> Handles { get; } = [];
+
+    /// <summary>The read set whose intervals <see cref="Handles"/> hold (null: none).</summary>
+    public Database.Reads.ReadSet? Tracked { get; set; }
 }
