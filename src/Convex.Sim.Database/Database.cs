@@ -165,6 +165,25 @@ public sealed class Database
             return true;
         }, cancellationToken);
 
+    /// <summary>
+    /// Deletes the sync sessions' mutation records created before <paramref name="cutoffMs"/> (Unix
+    /// ms), in transactions of at most <paramref name="batch"/> deletions; returns how many.
+    /// </summary>
+    public async Task<int> ExpireSessionRequestsAsync(double cutoffMs, int batch, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (true)
+        {
+            var deleted = await RunMutationAsync(
+                (tx, ct) => tx.DeleteSessionRequestsBeforeAsync(cutoffMs, batch, ct).AsTask(), cancellationToken);
+            total += deleted.Value;
+            if (deleted.Value < batch)
+            {
+                return total;
+            }
+        }
+    }
+
     /// <summary>Whether a commit in (after, upTo] wrote inside <paramref name="readSet"/>.</summary>
     public bool ChangedBetween(ReadSet readSet, Timestamp after, Timestamp upTo)
     {

@@ -43,6 +43,7 @@ internal sealed class ConvexServer : IAsyncDisposable
     private readonly PushCoordinator _pushes;
     private readonly EnvironmentCoordinator _environment;
     private int _stopped;
+    private Task _expiry = Task.CompletedTask;
     private int _requestsInFlight;
 
     private ConvexServer(
@@ -159,6 +160,7 @@ internal sealed class ConvexServer : IAsyncDisposable
             server.SiteUrl = new Uri($"http://127.0.0.1:{sitePort}");
             server._environment.SetUrls(server.Url, server.SiteUrl);
             Log.Listening(server._logger, identity.InstanceName, server.Url, server.SiteUrl);
+            server._expiry = new SessionRequestExpiry(database, runtime, server._logger).RunAsync(app.Lifetime.ApplicationStopping);
             return server;
         }
         catch
@@ -201,6 +203,7 @@ internal sealed class ConvexServer : IAsyncDisposable
         }
         finally
         {
+            await _expiry;
             await _persistence.DisposeAsync();
             Log.Stopped(_logger);
             await _app.DisposeAsync();

@@ -28,6 +28,13 @@ internal static partial class Log
         Message = "Sync session {SessionId} closed by the server: {Reason}")]
     public static partial void SyncSessionClosed(ILogger logger, string sessionId, string reason);
 
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information,
+        Message = "Deleted {Count} mutation records older than the two-week idempotency window")]
+    public static partial void SessionRequestsExpired(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Mutation record expiry stopped: {Reason}")]
+    public static partial void SessionRequestExpiryStopped(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 2000, Level = LogLevel.Error, Message = "System error in {Path}: {ErrorMessage}")]
     public static partial void FunctionSystemError(ILogger logger, string path, string errorMessage);
 

@@ -52,6 +52,29 @@ public sealed partial class Transaction
         ]));
     }
 
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> records created before <paramref name="cutoffMs"/>
+    /// (Unix milliseconds), oldest first, and returns how many. Convex keeps them for two weeks: a
+    /// client re-sending a mutation later than that runs it again.
+    /// </summary>
+    public async ValueTask<int> DeleteSessionRequestsBeforeAsync(double cutoffMs, int limit, CancellationToken cancellationToken)
+    {
+        EnsureWritable();
+        Invariant.Assert(limit > 0);
+        var index = Catalog.FindIndex(SystemTables.SessionRequests.ByCreationTime)!;
+        var range = new IndexRange([], null, new RangeBound(new ConvexFloat64(cutoffMs), Inclusive: false)).ToKeyRange(index);
+        ReadSet.Add(index.Id, range);
+        var rows = await Database.ScanAsync(index.Id, range, SnapshotTs, ScanOrder.Ascending, limit, cancellationToken);
+        foreach (var row in rows)
+        {
+            Invariant.Assert(!_pending.ContainsKey(row.Document.Id));
+            _snapshotValues[row.Document.Id] = row.Document.Value;
+            Write(row.Document.Id, null);
+        }
+
+        return rows.Count;
+    }
+
     private static KeyRange RequestRange(SessionRequestKey key) =>
         IndexRange.Eq(new ConvexString(key.SessionId), new ConvexInt64(key.RequestId))
             .ToKeyRange(SystemTables.SessionRequestsByRequest);
