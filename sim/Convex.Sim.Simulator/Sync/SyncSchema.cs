@@ -4,7 +4,10 @@ using Convex.Sim.Simulator.Workloads;
 
 namespace Convex.Sim.Simulator.Sync;
 
-/// <summary>Creates the <c>kv</c> table and its <c>by_key</c> index that listAppend.js reads and writes.</summary>
+/// <summary>
+/// Creates the <c>kv</c> table and its <c>by_key</c> index that listAppend.js reads and writes (both
+/// scenarios), retrying through crashes and disk faults until the index exists.
+/// </summary>
 internal static class SyncSchema
 {
     public static async Task CreateAsync(

@@ -197,33 +197,9 @@ internal sealed class ListAppendScenario(SimLoop loop, IStorageDevice device, Sc
         }
     }
 
-    private async Task CreateSchemaAsync(CancellationToken ct)
-    {
-        while (true)
-        {
-            try
-            {
-                await _node.Current!.CreateIndexAsync(ListAppendClient.Table, ListAppendClient.Index, [FieldPath.Parse("key")], ct)
-                    .WaitAsync(TimeSpan.FromSeconds(5), loop.Time, ct);
-                return;
-            }
-            catch (Exception e) when (e is ConvexException or TimeoutException)
-            {
-                if (_node.Current is { } db && db.Catalog.FindTable(ListAppendClient.Table) is { } t
-                    && db.Catalog.FindIndex(t.Number, ListAppendClient.Index) is not null)
-                {
-                    return; // the commit landed before the failure was reported
-                }
-
-                if (_node.IsUp)
-                {
-                    _node.Crash();
-                }
-
-                await EnsureUpAsync(ct);
-            }
-        }
-    }
+    /// <summary>Creates the table and index the clients use, riding out crashes and disk faults.</summary>
+    private Task CreateSchemaAsync(CancellationToken ct) =>
+        Sync.SyncSchema.CreateAsync(_node, EnsureUpAsync, _node.Crash, ct);
 }
 
 /// <summary>Which scenario a seed runs.</summary>

@@ -62,14 +62,7 @@ internal sealed class DeploymentStore(string dataDirectory)
             writer.WriteEndObject();
         }
 
-        var temporary = FilePath + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(buffer.WrittenSpan);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, FilePath, overwrite: true);
+        DurableFile.Replace(FilePath, buffer.WrittenSpan);
     }
 
     private static void WriteModule(Utf8JsonWriter writer, PushedModule module)

@@ -65,14 +65,6 @@ internal sealed class EnvironmentStore(string dataDirectory)
             writer.WriteEndObject();
         }
 
-        var temporary = FilePath + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(buffer.WrittenSpan);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, FilePath, overwrite: true);
-        Invariant.Assert(File.Exists(FilePath));
+        DurableFile.Replace(FilePath, buffer.WrittenSpan);
     }
 }
