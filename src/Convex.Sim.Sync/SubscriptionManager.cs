@@ -305,6 +305,11 @@ public sealed class SubscriptionManager
 
         if (owner is null)
         {
+            if (shared.IsCompleted)
+            {
+                return await shared; // done already: no hop
+            }
+
             var result = await shared;
             await Task.Yield(); // let the other waiters go on in parallel rather than inside SetResult
             return result;
