@@ -49,14 +49,14 @@ internal sealed class InstanceIdentity
         if (secret is null)
         {
             secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(SecretBytes));
-            WriteDurably(secretPath, secret + "\n");
+            Deployment.DurableFile.Replace(secretPath, Encoding.UTF8.GetBytes(secret + "\n"), ownerOnly: true);
         }
 
         var adminKey = options.AdminKey ?? DeriveAdminKey(options.InstanceName, secret);
         var keyPath = Path.Combine(options.DataDirectory, AdminKeyFileName);
         if (!File.Exists(keyPath) || File.ReadAllText(keyPath).Trim() != adminKey)
         {
-            WriteDurably(keyPath, adminKey + "\n");
+            Deployment.DurableFile.Replace(keyPath, Encoding.UTF8.GetBytes(adminKey + "\n"), ownerOnly: true);
         }
 
         return new InstanceIdentity(options.InstanceName, adminKey);
@@ -77,24 +77,15 @@ internal sealed class InstanceIdentity
     /// </summary>
     public bool IsAdminKey(string presented)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(StripDisplayPrefix(presented)));
         return CryptographicOperations.FixedTimeEquals(hash, _adminKeyHash);
     }
 
-    private static void WriteDurably(string path, string content)
+    /// <summary>A display prefix such as <c>prod:</c> before the instance name (convex-compat §6.2).</summary>
+    private static string StripDisplayPrefix(string key)
     {
-        var temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(Encoding.UTF8.GetBytes(content));
-            stream.Flush(flushToDisk: true);
-        }
-
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+        var bar = key.IndexOf('|', StringComparison.Ordinal);
+        var colon = key.IndexOf(':', StringComparison.Ordinal);
+        return colon >= 0 && colon < bar ? key[(colon + 1)..] : key;
     }
 }

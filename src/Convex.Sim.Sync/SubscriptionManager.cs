@@ -270,6 +270,7 @@ public sealed class SubscriptionManager
     {
         TaskCompletionSource<SharedQueryResult>? owner = null;
         Task<SharedQueryResult>? shared;
+        string fullKey;
         lock (_lock)
         {
             _requested++;
@@ -279,7 +280,7 @@ public sealed class SubscriptionManager
                 _sharedTs = ts;
             }
 
-            var fullKey = $"{_generation}\n{key}";
+            fullKey = $"{_generation}\n{key}";
             if (ts != _sharedTs)
             {
                 shared = null;
@@ -325,7 +326,11 @@ public sealed class SubscriptionManager
         {
             lock (_lock)
             {
-                _shared.Remove($"{_generation}\n{key}");
+                // Only this run's entry (the cache may have moved on to a newer timestamp or deployment).
+                if (_shared.TryGetValue(fullKey, out var entry) && entry == owner.Task)
+                {
+                    _shared.Remove(fullKey);
+                }
             }
 
             owner.SetException(e);

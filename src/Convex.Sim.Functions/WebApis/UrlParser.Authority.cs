@@ -181,17 +181,7 @@ internal sealed partial class UrlParser
         _url.Port = _base.Port;
         _url.Path = [.. _base.Path];
         _url.Query = _base.Query;
-        if (c == '?')
-        {
-            _url.Query = "";
-            _state = UrlState.Query;
-        }
-        else if (c == '#')
-        {
-            _url.Fragment = "";
-            _state = UrlState.Fragment;
-        }
-        else if (c != Eof)
+        if (!EnterQueryOrFragment(c) && c != Eof)
         {
             _url.Query = null;
             _url.ShortenPath();
@@ -200,6 +190,24 @@ internal sealed partial class UrlParser
         }
 
         return Outcome.Continue;
+    }
+
+    /// <summary>A '?' starts the query and a '#' the fragment; true if <paramref name="c"/> was one of them.</summary>
+    private bool EnterQueryOrFragment(int c)
+    {
+        switch (c)
+        {
+            case '?':
+                _url.Query = "";
+                _state = UrlState.Query;
+                return true;
+            case '#':
+                _url.Fragment = "";
+                _state = UrlState.Fragment;
+                return true;
+            default:
+                return false;
+        }
     }
 
     private Outcome RelativeSlash(int c)

@@ -82,17 +82,7 @@ internal sealed partial class UrlParser
         _url.Host = _base.Host;
         _url.Path = [.. _base.Path];
         _url.Query = _base.Query;
-        if (c == '?')
-        {
-            _url.Query = "";
-            _state = UrlState.Query;
-        }
-        else if (c == '#')
-        {
-            _url.Fragment = "";
-            _state = UrlState.Fragment;
-        }
-        else if (c != Eof)
+        if (!EnterQueryOrFragment(c) && c != Eof)
         {
             _url.Query = null;
             if (StartsWithWindowsDriveLetter(_pointer))
@@ -253,17 +243,7 @@ internal sealed partial class UrlParser
         }
 
         _buffer.Clear();
-        if (c == '?')
-        {
-            _url.Query = "";
-            _state = UrlState.Query;
-        }
-        else if (c == '#')
-        {
-            _url.Fragment = "";
-            _state = UrlState.Fragment;
-        }
-
+        EnterQueryOrFragment(c);
         return Outcome.Continue;
     }
 
@@ -271,17 +251,7 @@ internal sealed partial class UrlParser
     // strings would otherwise be rebuilt once per code point.
     private Outcome OpaquePath(int c)
     {
-        if (c == '?')
-        {
-            _url.Query = "";
-            _state = UrlState.Query;
-        }
-        else if (c == '#')
-        {
-            _url.Fragment = "";
-            _state = UrlState.Fragment;
-        }
-        else if (c != Eof)
+        if (!EnterQueryOrFragment(c) && c != Eof)
         {
             _url.OpaquePath = Consume(_url.OpaquePath, PercentEncodeSet.C0Control, stopAtQuery: true);
         }

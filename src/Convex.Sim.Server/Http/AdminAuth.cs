@@ -18,7 +18,7 @@ internal static class AdminAuth
         if (header.Length > 0)
         {
             if (!header.StartsWith(ConvexScheme, StringComparison.OrdinalIgnoreCase)
-                || !identity.IsAdminKey(StripDisplayPrefix(header[ConvexScheme.Length..].Trim())))
+                || !identity.IsAdminKey(header[ConvexScheme.Length..].Trim()))
             {
                 throw ApiError.BadDeployKey(identity.InstanceName);
             }
@@ -28,19 +28,11 @@ internal static class AdminAuth
 
         if (body is { ValueKind: JsonValueKind.Object } json
             && json.TryGetProperty("adminKey", out var key) && key.ValueKind == JsonValueKind.String
-            && identity.IsAdminKey(StripDisplayPrefix(key.GetString()!)))
+            && identity.IsAdminKey(key.GetString()!))
         {
             return;
         }
 
         throw ApiError.BadDeployKey(identity.InstanceName);
-    }
-
-    /// <summary>A display prefix such as <c>prod:</c> before the instance name (§6.2).</summary>
-    private static string StripDisplayPrefix(string key)
-    {
-        var bar = key.IndexOf('|', StringComparison.Ordinal);
-        var colon = key.IndexOf(':', StringComparison.Ordinal);
-        return colon >= 0 && colon < bar ? key[(colon + 1)..] : key;
     }
 }

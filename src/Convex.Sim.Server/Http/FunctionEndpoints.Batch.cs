@@ -60,20 +60,10 @@ internal sealed partial class FunctionEndpoints
     private async Task<FunctionResult> RunQueryAtAsync(
         FunctionRequest request, Timestamp ts, bool allowInternal, CancellationToken cancellationToken)
     {
-        if (!allowInternal && FunctionRunner.IsSystemFunction(request.Path))
-        {
-            throw new ApiError(StatusCodes.Status403Forbidden, "Unauthorized",
-                $"{request.Path} is a Convex system function: call it with an admin key (Authorization: Convex <key>)");
-        }
-
+        RefuseSystemFunction(request.Path, allowInternal);
         var call = new FunctionCall(request.Path, request.Args) { AllowInternal = allowInternal, At = ts };
         var result = await runner.RunQueryAsync(call, cancellationToken);
-        if (result.IsSystemError)
-        {
-            Log.FunctionSystemError(logger, request.Path, result.ErrorMessage ?? "");
-            throw ApiError.Internal();
-        }
-
+        ThrowIfSystemError(request.Path, result);
         return result;
     }
 

@@ -125,13 +125,6 @@ internal sealed partial class FunctionEndpoints(
         if (header.StartsWith(ConvexScheme, StringComparison.OrdinalIgnoreCase))
         {
             var key = header[ConvexScheme.Length..].Trim();
-            var bar = key.IndexOf('|', StringComparison.Ordinal);
-            var colon = key.IndexOf(':', StringComparison.Ordinal);
-            if (colon >= 0 && colon < bar)
-            {
-                key = key[(colon + 1)..]; // a display prefix such as "prod:" (§6.2)
-            }
-
             return identity.IsAdminKey(key) ? true : throw ApiError.BadDeployKey(identity.InstanceName);
         }
 
@@ -147,12 +140,7 @@ internal sealed partial class FunctionEndpoints(
 
     private async Task RunAsync(HttpContext context, Endpoint endpoint, FunctionRequest request, bool allowInternal)
     {
-        if (!allowInternal && FunctionRunner.IsSystemFunction(request.Path))
-        {
-            throw new ApiError(StatusCodes.Status403Forbidden, "Unauthorized",
-                $"{request.Path} is a Convex system function: call it with an admin key (Authorization: Convex <key>)");
-        }
-
+        RefuseSystemFunction(request.Path, allowInternal);
         var call = new FunctionCall(request.Path, request.Args) { AllowInternal = allowInternal };
         var cancellationToken = context.RequestAborted;
         var kind = ResolveKind(endpoint, request.Path, allowInternal);
@@ -169,14 +157,29 @@ internal sealed partial class FunctionEndpoints(
             await subscriptions.NotifyCommitAsync(database.LatestTs);
         }
 
-        if (result.IsSystemError)
-        {
-            Log.FunctionSystemError(logger, request.Path, result.ErrorMessage ?? "");
-            throw ApiError.Internal();
-        }
-
+        ThrowIfSystemError(request.Path, result);
         context.Response.ContentType = "application/json";
         await context.Response.Body.WriteAsync(Encode(result, request.Format), cancellationToken);
+    }
+
+    /// <summary>Built-in <c>_system/</c> functions are for admins only.</summary>
+    private static void RefuseSystemFunction(string path, bool allowInternal)
+    {
+        if (!allowInternal && FunctionRunner.IsSystemFunction(path))
+        {
+            throw new ApiError(StatusCodes.Status403Forbidden, "Unauthorized",
+                $"{path} is a Convex system function: call it with an admin key (Authorization: Convex <key>)");
+        }
+    }
+
+    /// <summary>A system error stays in the server's log; the caller gets the generic 500 envelope.</summary>
+    private void ThrowIfSystemError(string path, FunctionResult result)
+    {
+        if (result.IsSystemError)
+        {
+            Log.FunctionSystemError(logger, path, result.ErrorMessage ?? "");
+            throw ApiError.Internal();
+        }
     }
 
     /// <summary>
