@@ -27,8 +27,9 @@ public sealed class SubscriptionManager
     private readonly Lock _lock = new();
     private readonly SortedDictionary<long, SessionSubscriptions> _sessions = [];
     private readonly Dictionary<IndexId, RangeIndex<Subscription>> _index = [];
-    private readonly Dictionary<string, Task<SharedQueryResult>> _shared = new(StringComparer.Ordinal);
+    private readonly Dictionary<(long Generation, string Key), Task<SharedQueryResult>> _shared = [];
     private readonly List<Subscription> _matches = [];
+    private static readonly IReadOnlySet<Protocol.QueryId> NoQueries = new HashSet<Protocol.QueryId>();
     private Timestamp _processed;
     private Timestamp _sharedTs;
     private long _nextId;
@@ -252,9 +253,8 @@ public sealed class SubscriptionManager
         lock (_lock)
         {
             CatchUp();
-            var dirty = new HashSet<Protocol.QueryId>(session.Dirty);
+            IReadOnlySet<Protocol.QueryId> dirty = session.Dirty.Count == 0 ? NoQueries : session.TakeDirty();
             var all = session.AllDirty;
-            session.Dirty.Clear();
             session.AllDirty = false;
             session.Signalled = false;
             return (_processed, dirty, all);
@@ -270,7 +270,7 @@ public sealed class SubscriptionManager
     {
         TaskCompletionSource<SharedQueryResult>? owner = null;
         Task<SharedQueryResult>? shared;
-        string fullKey;
+        (long, string) fullKey;
         lock (_lock)
         {
             _requested++;
@@ -280,7 +280,7 @@ public sealed class SubscriptionManager
                 _sharedTs = ts;
             }
 
-            fullKey = $"{_generation}\n{key}";
+            fullKey = (_generation, key);
             if (ts != _sharedTs)
             {
                 shared = null;

@@ -35,6 +35,13 @@ internal static class Program
         var report = new Report(Console.Out);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Convex.Sim benchmarks ({Environment.ProcessorCount} cores, scale {scale}); ratios are ours / reference"));
+        if (Option(args, "--fanout") is { } fanOutClients)
+        {
+            await Sync.SyncBenchmarks.RunFanOutAsync(report, int.Parse(fanOutClients, CultureInfo.InvariantCulture), bundle);
+            report.PrintSummary();
+            return 0;
+        }
+
         if (args.Contains("--sync"))
         {
             await Sync.SyncBenchmarks.RunAsync(report, quick, bundle);

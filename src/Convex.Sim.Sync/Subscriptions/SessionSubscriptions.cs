@@ -19,7 +19,17 @@ internal sealed class SessionSubscriptions(SubscriptionManager manager, long id)
     public Dictionary<QueryId, Subscription> Subscriptions { get; } = [];
 
     /// <summary>Invalidated queries, in query-id order (so re-runs happen in a deterministic order).</summary>
-    public SortedSet<QueryId> Dirty { get; } = new(Comparer<QueryId>.Create((a, b) => a.Value.CompareTo(b.Value)));
+    public SortedSet<QueryId> Dirty { get; private set; } = new(QueryOrder);
+
+    private static readonly Comparer<QueryId> QueryOrder = Comparer<QueryId>.Create((a, b) => a.Value.CompareTo(b.Value));
+
+    /// <summary>Hands over the invalidated queries and starts an empty set (a swap, not a copy).</summary>
+    public SortedSet<QueryId> TakeDirty()
+    {
+        var taken = Dirty;
+        Dirty = new SortedSet<QueryId>(QueryOrder);
+        return taken;
+    }
 
     /// <summary>Every query must be re-run (a new deployment, or commits too old to match).</summary>
     public bool AllDirty { get; set; }

@@ -66,6 +66,25 @@ internal sealed record SyncSizes(
 /// </summary>
 internal static class SyncBenchmarks
 {
+    /// <summary>Only the fan-out figure (<c>--fanout N</c>), with <paramref name="clients"/> clients, for profiling.</summary>
+    public static async Task RunFanOutAsync(Report report, int clients, string? prebuiltBundle)
+    {
+        var (corpus, skipped) = FunctionCorpus.Load(prebuiltBundle);
+        if (corpus is null)
+        {
+            Console.WriteLine($"sync: skipped: {skipped}");
+            return;
+        }
+
+        using (corpus)
+        {
+            await using var server = await InProcessServer.StartAsync(corpus.Modules, corpus.Schema, default);
+            await SeedAsync(server);
+            await using var host = ClientHost.Start();
+            await FanOut.RunAsync(report, server, host, SyncSizes.Full with { FanOutClients = clients, FanOutWrites = 10 });
+        }
+    }
+
     public static async Task RunAsync(Report report, bool quick, string? prebuiltBundle)
     {
         var (corpus, skipped) = FunctionCorpus.Load(prebuiltBundle);
