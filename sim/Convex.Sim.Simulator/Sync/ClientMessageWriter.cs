@@ -46,6 +46,16 @@ internal static class ClientMessageWriter
                 case ActionRequest action:
                     WriteRequest(writer, "Action", action.RequestId, action.UdfPath, action.Args);
                     break;
+                case Authenticate authenticate:
+                    writer.WriteString("type", "Authenticate");
+                    writer.WriteString("tokenType", authenticate.TokenType.ToString());
+                    if (authenticate.Value is { } value)
+                    {
+                        writer.WriteString("value", value);
+                    }
+
+                    writer.WriteNumber("baseVersion", authenticate.BaseVersion.Value);
+                    break;
                 default:
                     Invariant.Unreachable($"the simulated client does not send {message.GetType().Name}");
                     break;

@@ -27,8 +27,14 @@ internal static class ServerMessageReader
             "ActionResponse" => new ActionResponse(root.GetProperty("requestId").GetUInt32(), ReadOutcome(root)),
             "Ping" => Ping.Instance,
             "FatalError" => new FatalError(root.GetProperty("error").GetString()!),
-            "AuthError" => new AuthError(root.GetProperty("error").GetString()!, null,
+            "AuthError" => new AuthError(root.GetProperty("error").GetString()!,
+                root.GetProperty("baseVersion").ValueKind == JsonValueKind.Number
+                    ? new IdentityVersion(root.GetProperty("baseVersion").GetUInt32())
+                    : null,
                 root.GetProperty("authUpdateAttempted").GetBoolean()),
+            "TransitionChunk" => new TransitionChunk(root.GetProperty("chunk").GetString()!,
+                root.GetProperty("partNumber").GetInt32(), root.GetProperty("totalParts").GetInt32(),
+                root.GetProperty("transitionId").GetString()!),
             _ => Invariant.Unreachable<ServerMessage>($"unknown server message type {type}"),
         };
     }

@@ -34,7 +34,7 @@ namespace Convex.Sim.Simulator.Sync;
 /// holds the results received on it. A request is NotSent (no connection), Requested, or Completed
 /// (successful response, waiting for a covering transition) until it resolves.
 /// </summary>
-internal sealed class SyncClient
+internal sealed partial class SyncClient
 {
     public const string ReadQuery = "listAppend:read";
     public const string AppendMutation = "listAppend:appendOne";
@@ -93,7 +93,7 @@ internal sealed class SyncClient
 
     /// <summary>Connected, the query set acknowledged with a result for every query, nothing unresolved.</summary>
     public bool IsQuiescent => _fatal || (_connection is not null && _version.QuerySet.Value == _querySetVersion
-        && _requests.Count == 0 && _active.Keys.All(_remote.ContainsKey));
+        && _version.Identity.Value == _identityVersion && _requests.Count == 0 && _active.Keys.All(_remote.ContainsKey));
 
     /// <summary>Starts the connection manager on the client's node.</summary>
     public Task StartAsync() => Node.SpawnAsync("connection", ConnectionLoopAsync, CancellationToken.None);
@@ -212,6 +212,7 @@ internal sealed class SyncClient
         connection.SendToServer(ClientMessageWriter.Write(new Connect(SessionId, _connectionCount, lastCloseReason,
             _maxObserved > Timestamp.Zero ? _maxObserved : null, clientTs)));
         _connectionCount++;
+        AuthenticateOnOpen(connection);
         _querySetVersion = 1;
         var adds = _active.Select(q =>
             (QuerySetModification)new AddQuery(new QueryId(q.Key), ReadQuery, [KeyArgs(q.Value)], null));
@@ -249,6 +250,8 @@ internal sealed class SyncClient
         _remote.Clear();
         _version = StateVersion.Initial;
         _querySetVersion = 0;
+        _identityVersion = 0;
+        DropChunks();
     }
 
     private async Task<(string Reason, bool ClientClosed)> ReceiveLoopAsync(
@@ -284,8 +287,15 @@ internal sealed class SyncClient
     /// <summary>Applies one server message; false when the client must drop the connection.</summary>
     private bool Handle(SimConnection connection, ServerMessage message)
     {
+        if (message is not (TransitionChunk or Ping) && !NotBufferingChunks(message))
+        {
+            return false;
+        }
+
         switch (message)
         {
+            case TransitionChunk chunk:
+                return OnChunk(connection, chunk);
             case Transition transition:
                 return OnTransition(connection, transition);
             case MutationResponse response:
@@ -301,8 +311,7 @@ internal sealed class SyncClient
                 _fatal = true;
                 return false;
             case AuthError error:
-                _recorder.Violation(Index, SyncRecorder.NoFatalError,
-                    $"AuthError without authentication: {error.Error}");
+                OnAuthError(error);
                 return false;
             default:
                 return Invariant.Unreachable<bool>($"unknown server message {message.GetType().Name}");
@@ -311,6 +320,14 @@ internal sealed class SyncClient
 
     private bool OnTransition(SimConnection connection, Transition transition)
     {
+        if (transition.EndVersion.Identity.Value > _identityVersion)
+        {
+            _recorder.Violation(Index, SyncRecorder.ChainedTransitions, string.Create(CultureInfo.InvariantCulture,
+                $"conn {connection.Id}: transition ends at identity {transition.EndVersion.Identity.Value} " +
+                $"but the client sent only {_identityVersion}"));
+            return false;
+        }
+
         if (transition.StartVersion != _version)
         {
             _recorder.Violation(Index, SyncRecorder.ChainedTransitions, string.Create(CultureInfo.InvariantCulture,

@@ -39,7 +39,16 @@ internal sealed record SyncOptions
 
     public PlantedClientBug Bug { get; init; } = PlantedClientBug.None;
 
-    public static SyncOptions Randomize(IRandom random) => new()
+    /// <summary>The server sends transitions larger than this as <c>TransitionChunk</c>s (convex-compat §3.4.7).</summary>
+    public int ChunkBytesMax { get; init; } = Convex.Sim.Sync.Protocol.TransitionChunker.ChunkBytesMax;
+
+    /// <summary>Share (in %) of a client's operations that change its authentication (admin key, or none).</summary>
+    public int AuthPercent { get; init; }
+
+    /// <summary>Share (in %) of authentication changes that send a wrong admin key (answered with <c>AuthError</c>).</summary>
+    public int WrongKeyPercent { get; init; }
+
+    public static SyncOptions Randomize(IRandom random) => WithProtocolKnobs(new SyncOptions
     {
         Clients = random.NextInt(1, 6),
         KeyCount = random.NextInt(1, 6),
@@ -49,10 +58,20 @@ internal sealed record SyncOptions
         RequestsInFlightMax = random.NextInt(1, 5),
         ActionPercent = random.Chance(1, 2) ? random.NextInt(0, 25) : 0,
         Network = NetworkOptions.Randomize(random.Fork("network")),
+    }, random.Fork("protocol"));
+
+    /// <summary>Chunked transitions in a third of the seeds; authentication changes in half, with wrong keys in some.</summary>
+    private static SyncOptions WithProtocolKnobs(SyncOptions options, IRandom random) => options with
+    {
+        ChunkBytesMax = random.Chance(1, 3) ? random.NextInt(32, 600) : options.ChunkBytesMax,
+        AuthPercent = random.Chance(1, 2) ? random.NextInt(1, 15) : 0,
+        WrongKeyPercent = random.Chance(1, 3) ? random.NextInt(5, 40) : 0,
     };
 
     public override string ToString() =>
         $"clients={Clients} keys={KeyCount} queries/client<={QueriesPerClientMax} ops/client={OpsPerClient} " +
         $"think<={ThinkTimeMax.TotalMilliseconds}ms in-flight<={RequestsInFlightMax} actions={ActionPercent}%" +
+        (ChunkBytesMax < Convex.Sim.Sync.Protocol.TransitionChunker.ChunkBytesMax ? $" chunks<={ChunkBytesMax}B" : "") +
+        (AuthPercent > 0 ? $" auth={AuthPercent}% wrong-key={WrongKeyPercent}%" : "") +
         (Bug == PlantedClientBug.None ? "" : $" planted-bug={Bug}");
 }

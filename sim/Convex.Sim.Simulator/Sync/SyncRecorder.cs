@@ -19,6 +19,9 @@ internal sealed class SyncRecorder(SimLoop loop)
     /// <summary>The simulated clients follow the protocol, so the server must never send <c>FatalError</c>.</summary>
     public const string NoFatalError = "NoFatalError";
 
+    /// <summary>The parts of a chunked transition arrive in order, uninterrupted, and join into a transition (§3.4.7).</summary>
+    public const string ChunksInOrder = "ChunksInOrder";
+
     private readonly List<ObservedTransition> _transitions = [];
     private readonly List<ObservedRequest> _requests = [];
     private readonly Dictionary<(int Client, uint RequestId), int> _requestIndex = [];
@@ -32,6 +35,15 @@ internal sealed class SyncRecorder(SimLoop loop)
     public int Failed { get; private set; }
 
     public int Reconnects { get; private set; }
+
+    /// <summary>Transitions that arrived as <c>TransitionChunk</c>s and were reassembled.</summary>
+    public int ChunkedTransitions { get; private set; }
+
+    /// <summary>Wrong admin keys refused with <c>AuthError</c>.</summary>
+    public int AuthErrors { get; private set; }
+
+    /// <summary>Transitions that moved a client's identity version (an accepted <c>Authenticate</c>).</summary>
+    public int IdentityChanges { get; private set; }
 
     /// <summary>Requests that never resolved.</summary>
     public int Pending => _requests.Count - Succeeded - Failed;
@@ -57,9 +69,26 @@ internal sealed class SyncRecorder(SimLoop loop)
         Trace($"client{client}", $"open conn={connection}");
     }
 
+    public void ChunkedTransition(int client, int parts)
+    {
+        ChunkedTransitions++;
+        Trace($"client{client}", string.Create(CultureInfo.InvariantCulture, $"transition joined from {parts} chunks"));
+    }
+
+    public void AuthRefused(int client, string error)
+    {
+        AuthErrors++;
+        Trace($"client{client}", $"auth refused: {error}");
+    }
+
     public void Transition(ObservedTransition transition)
     {
         Invariant.Assert(transition.End.Ts >= Timestamp.Zero);
+        if (transition.End.Identity != transition.Start.Identity)
+        {
+            IdentityChanges++;
+        }
+
         _transitions.Add(transition);
         Trace($"client{transition.Client}", string.Create(CultureInfo.InvariantCulture,
             $"transition conn={transition.Connection} ts={transition.End.Ts} qs={transition.End.QuerySet.Value} " +

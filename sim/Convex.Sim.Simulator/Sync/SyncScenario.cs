@@ -64,7 +64,7 @@ internal sealed class SyncScenario
     {
         var ct = CancellationToken.None;
         Node = new DatabaseNode(_loop, new SimNode(_loop, "db"), _device, _knobs.Database, _knobs.Faults.Buggify);
-        _server = new SyncServer(_loop, Node, _network);
+        _server = new SyncServer(_loop, Node, _network, _options);
         _network.Server = _server;
         await EnsureUpAsync(ct);
         await SyncSchema.CreateAsync(Node, EnsureUpAsync, _server.Crash, ct);

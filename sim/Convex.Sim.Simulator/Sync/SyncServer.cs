@@ -14,9 +14,12 @@ namespace Convex.Sim.Simulator.Sync;
 /// continuations are dropped) and breaks every connection; the next incarnation starts with a new
 /// subscription manager and no sessions.
 /// </summary>
-internal sealed class SyncServer(SimLoop loop, DatabaseNode node, SimNetwork network) : ISimServer
+internal sealed class SyncServer(SimLoop loop, DatabaseNode node, SimNetwork network, SyncOptions options) : ISimServer
 {
     private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(15);
+
+    /// <summary>The simulated clients speak as the pinned official client does (so transitions may be chunked).</summary>
+    private const string ClientVersion = "1.31.0";
 
     private SubscriptionManager? _subscriptions;
     private object? _incarnation;
@@ -35,7 +38,14 @@ internal sealed class SyncServer(SimLoop loop, DatabaseNode node, SimNetwork net
             _subscriptions = new SubscriptionManager(node.Current!);
         }
 
-        var session = new SyncSession(node.Runner!, node.Current!, runtime, connection.Server, _subscriptions);
+        var sessionOptions = new SyncSessionOptions
+        {
+            ClientVersion = ClientVersion,
+            IsAdminKey = key => key == SyncClient.AdminKey,
+            TransitionChunkBytesMax = options.ChunkBytesMax,
+        };
+        var session = new SyncSession(node.Runner!, node.Current!, runtime, connection.Server, _subscriptions,
+            sessionOptions);
         Sessions++;
         _ = runtime.Spawn($"sync session conn={connection.Id}", ct => ServeAsync(session, connection, runtime, ct),
             CancellationToken.None);

@@ -27,6 +27,12 @@ internal sealed class SyncWorkload(
         {
             var think = TimeSpan.FromTicks((long)random.NextBelow((ulong)options.ThinkTimeMax.Ticks + 1));
             await Task.Delay(think, loop.Time, ct);
+            if (options.AuthPercent > 0 && random.NextInt(0, 100) < options.AuthPercent)
+            {
+                ChangeAuth();
+                continue;
+            }
+
             var roll = random.NextInt(0, 100);
             if (roll < 15)
             {
@@ -44,6 +50,19 @@ internal sealed class SyncWorkload(
             var kind = roll < 15 + options.ActionPercent ? RequestKind.Action : RequestKind.Mutation;
             var key = SyncScenario.KeyName(random.NextInt(0, options.KeyCount));
             _inFlight.Add(client.RequestAsync(kind, key, recorder.NextElement()));
+        }
+    }
+
+    /// <summary>Authenticates with the admin key (sometimes a wrong one), or clears the identity.</summary>
+    private void ChangeAuth()
+    {
+        if (client.IsAuthenticated && random.Chance(1, 2))
+        {
+            client.ClearAuth();
+        }
+        else
+        {
+            client.SetAdminAuth(wrongKey: random.NextInt(0, 100) < options.WrongKeyPercent);
         }
     }
 

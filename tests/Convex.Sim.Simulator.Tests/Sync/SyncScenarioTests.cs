@@ -38,6 +38,26 @@ public sealed class SyncScenarioTests
     }
 
     [Fact]
+    public void Chunked_transitions_and_authentication_changes_pass_every_checker()
+    {
+        // Every transition over 48 bytes is chunked; a fifth of the operations change the identity,
+        // a third of those with a wrong admin key (refused with AuthError, after which the client
+        // reconnects without it).
+        var runs = Enumerable.Range(1, 4).Select(s => SeedRun.Run((ulong)s, keepTrace: true, knobs => Sync(knobs) with
+        {
+            Sync = knobs.Sync with { ChunkBytesMax = 48, AuthPercent = 20, WrongKeyPercent = 33, OpsPerClient = 25 },
+        })).ToList();
+        var events = runs.SelectMany(r => r.Loop.Trace.Events).ToList();
+
+        Assert.All(runs, r => Assert.Empty(r.Violations));
+        Assert.Contains(events, e => e.Contains("transition joined from", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.Contains("auth refused: The provided admin key was invalid", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.Contains("set auth", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.Contains("clear auth", StringComparison.Ordinal));
+        Assert.True(runs.Sum(r => r.Committed) > 0);
+    }
+
+    [Fact]
     public void One_seed_in_three_runs_the_sync_scenario_and_the_list_append_seeds_keep_their_knobs()
     {
         var sync = Enumerable.Range(1, 30).Count(s =>
