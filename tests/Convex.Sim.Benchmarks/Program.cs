@@ -37,7 +37,8 @@ internal static class Program
             $"Convex.Sim benchmarks ({Environment.ProcessorCount} cores, scale {scale}); ratios are ours / reference"));
         if (Option(args, "--fanout") is { } fanOutClients)
         {
-            await Sync.SyncBenchmarks.RunFanOutAsync(report, int.Parse(fanOutClients, CultureInfo.InvariantCulture), bundle);
+            await Sync.SyncBenchmarks.RunFanOutAsync(report, int.Parse(fanOutClients, CultureInfo.InvariantCulture), bundle,
+                sessionsOnly: args.Contains("--no-sockets"));
             report.PrintSummary();
             return 0;
         }

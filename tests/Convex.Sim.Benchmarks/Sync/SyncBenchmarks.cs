@@ -66,8 +66,9 @@ internal sealed record SyncSizes(
 /// </summary>
 internal static class SyncBenchmarks
 {
-    /// <summary>Only the fan-out figure (<c>--fanout N</c>), with <paramref name="clients"/> clients, for profiling.</summary>
-    public static async Task RunFanOutAsync(Report report, int clients, string? prebuiltBundle)
+    /// <summary>Only the fan-out figures (<c>--fanout N</c>), with <paramref name="clients"/> clients, for profiling;
+    /// with <paramref name="sessionsOnly"/> (<c>--no-sockets</c>) only the in-process one, with 40 writes.</summary>
+    public static async Task RunFanOutAsync(Report report, int clients, string? prebuiltBundle, bool sessionsOnly)
     {
         var (corpus, skipped) = FunctionCorpus.Load(prebuiltBundle);
         if (corpus is null)
@@ -78,6 +79,14 @@ internal static class SyncBenchmarks
 
         using (corpus)
         {
+            var deployment = await Deployer.PrepareAsync(
+                [.. corpus.Modules], corpus.Schema, new ProductionRuntime(1), default);
+            await SessionFanOut.RunAsync(report, deployment, clients, writes: sessionsOnly ? 40 : 10);
+            if (sessionsOnly)
+            {
+                return;
+            }
+
             await using var server = await InProcessServer.StartAsync(corpus.Modules, corpus.Schema, default);
             await SeedAsync(server);
             await using var host = ClientHost.Start();
@@ -116,6 +125,7 @@ internal static class SyncBenchmarks
             var deployment = await Deployer.PrepareAsync(
                 [.. corpus.Modules], corpus.Schema, new ProductionRuntime(1), default);
             await CommitCost.RunAsync(report, deployment, sizes);
+            await SessionFanOut.RunAsync(report, deployment, sizes.FanOutClients, sizes.FanOutWrites);
             Console.WriteLine(Text.Invariant($"sync: {Stopwatch.GetElapsedTime(total).TotalSeconds:F0} s in all"));
         }
     }
