@@ -5,7 +5,8 @@ namespace Convex.Sim.Simulator;
 
 /// <summary>
 /// The simulator's command line:
-/// <c>run --seed N | --seeds A..B [--scenario sync|listappend] [--check-determinism] [--verbose]</c>.
+/// <c>run --seed N | --seeds A..B [--scenario sync|listappend] [--client official|simulated] [--check-determinism]
+/// [--verbose]</c>.
 /// Prints each seed's derived knobs (one seed) or a progress line (a sweep), a one-line reproduction
 /// command for every failing seed, and a last line <c>seeds: N, violations: V, simulated: Xs, wall: Ys</c>.
 /// Exits 1 on any violation, 2 on bad usage.
@@ -17,7 +18,8 @@ internal static class SimulatorCli
         if (!TryParse(args, out var options, out var error))
         {
             output.WriteLine(error);
-            output.WriteLine("usage: run (--seed N | --seeds A..B) [--scenario sync|listappend] [--check-determinism] [--verbose]");
+            output.WriteLine("usage: run (--seed N | --seeds A..B) [--scenario sync|listappend] [--client official|simulated] " +
+                "[--check-determinism] [--verbose]");
             return 2;
         }
 
@@ -81,7 +83,8 @@ internal static class SimulatorCli
         if (problems.Count > 0)
         {
             var scenario = options.Scenario is { } forced ? $" --scenario {(forced == Workloads.ScenarioKind.Sync ? "sync" : "listappend")}" : "";
-            output.WriteLine($"reproduce: dotnet run --project sim/Convex.Sim.Simulator -c Release -- run --seed {seed}{scenario}");
+            var client = options.Client is { } kind ? $" --client {(kind == Sync.SyncClientKind.Official ? "official" : "simulated")}" : "";
+            output.WriteLine($"reproduce: dotnet run --project sim/Convex.Sim.Simulator -c Release -- run --seed {seed}{scenario}{client}");
         }
 
         return problems.Count > 0 ? 1 : 0;
@@ -123,6 +126,16 @@ internal static class SimulatorCli
                     options = options with { Scenario = scenario };
                     i++;
                     break;
+                case "--client" when i + 1 < args.Length && TryClient(args[i + 1], out var client):
+                    if (client == Sync.SyncClientKind.Official && !Sync.Official.OfficialClientBundle.IsAvailable)
+                    {
+                        error = "--client official: the official client's bundle was not found (run `npm ci` in tests/functions)";
+                        return false;
+                    }
+
+                    options = options with { Client = client };
+                    i++;
+                    break;
                 case "--check-determinism":
                     options = options with { CheckDeterminism = true };
                     break;
@@ -149,6 +162,17 @@ internal static class SimulatorCli
         return scenario != 0;
     }
 
+    private static bool TryClient(string text, out Sync.SyncClientKind client)
+    {
+        client = text switch
+        {
+            "official" => Sync.SyncClientKind.Official,
+            "simulated" => Sync.SyncClientKind.Simulated,
+            _ => 0,
+        };
+        return client != 0;
+    }
+
     private static bool TryRange(string text, out ulong first, out ulong last)
     {
         var parts = text.Split("..");
@@ -158,10 +182,14 @@ internal static class SimulatorCli
 
     private sealed record CliOptions(
         ulong First = 1, ulong Last = 1, bool CheckDeterminism = false, bool Verbose = false,
-        Workloads.ScenarioKind? Scenario = null)
+        Workloads.ScenarioKind? Scenario = null, Sync.SyncClientKind? Client = null)
     {
-        /// <summary>Forces the scenario when <c>--scenario</c> was given; otherwise the seed decides.</summary>
-        public Workloads.ScenarioKnobs Adjust(Workloads.ScenarioKnobs knobs) =>
-            Scenario is { } scenario ? knobs with { Kind = scenario } : knobs;
+        /// <summary>Forces the scenario when <c>--scenario</c> was given and the sync client when <c>--client</c>
+        /// was; otherwise the seed decides.</summary>
+        public Workloads.ScenarioKnobs Adjust(Workloads.ScenarioKnobs knobs)
+        {
+            var adjusted = Scenario is { } scenario ? knobs with { Kind = scenario } : knobs;
+            return Client is { } client ? adjusted with { Sync = adjusted.Sync with { Client = client } } : adjusted;
+        }
     }
 }
