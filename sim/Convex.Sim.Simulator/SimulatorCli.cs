@@ -6,7 +6,7 @@ namespace Convex.Sim.Simulator;
 /// <summary>
 /// The simulator's command line:
 /// <c>run --seed N | --seeds A..B [--scenario sync|listappend] [--client official|simulated] [--check-determinism]
-/// [--verbose]</c>.
+/// [--verbose] [--trace FILE]</c> (<c>--trace</c> writes every trace event of the seed, the last one of a sweep, to FILE).
 /// Prints each seed's derived knobs (one seed) or a progress line (a sweep), a one-line reproduction
 /// command for every failing seed, and a last line <c>seeds: N, violations: V, simulated: Xs, wall: Ys</c>.
 /// Exits 1 on any violation, 2 on bad usage.
@@ -19,7 +19,7 @@ internal static class SimulatorCli
         {
             output.WriteLine(error);
             output.WriteLine("usage: run (--seed N | --seeds A..B) [--scenario sync|listappend] [--client official|simulated] " +
-                "[--check-determinism] [--verbose]");
+                "[--check-determinism] [--verbose] [--trace FILE]");
             return 2;
         }
 
@@ -50,7 +50,7 @@ internal static class SimulatorCli
     private static int RunSeed(ulong seed, CliOptions options, TextWriter output, out SeedResult result)
     {
         var announce = options.Verbose || options.First == options.Last;
-        result = SeedRun.Run(seed, keepTrace: false, options.Adjust, knobs =>
+        result = SeedRun.Run(seed, keepTrace: options.TraceFile is not null, options.Adjust, knobs =>
         {
             if (announce)
             {
@@ -58,6 +58,11 @@ internal static class SimulatorCli
             }
         });
         var problems = new List<string>(result.Violations);
+        if (options.TraceFile is { } traceFile)
+        {
+            File.WriteAllLines(traceFile, result.Loop.Trace.Events);
+        }
+
         if (options.CheckDeterminism)
         {
             var again = SeedRun.Run(seed, keepTrace: false, options.Adjust);
@@ -139,6 +144,10 @@ internal static class SimulatorCli
                 case "--check-determinism":
                     options = options with { CheckDeterminism = true };
                     break;
+                case "--trace" when i + 1 < args.Length:
+                    options = options with { TraceFile = args[i + 1] };
+                    i++;
+                    break;
                 case "--verbose":
                     options = options with { Verbose = true };
                     break;
@@ -182,7 +191,7 @@ internal static class SimulatorCli
 
     private sealed record CliOptions(
         ulong First = 1, ulong Last = 1, bool CheckDeterminism = false, bool Verbose = false,
-        Workloads.ScenarioKind? Scenario = null, Sync.SyncClientKind? Client = null)
+        Workloads.ScenarioKind? Scenario = null, Sync.SyncClientKind? Client = null, string? TraceFile = null)
     {
         /// <summary>Forces the scenario when <c>--scenario</c> was given and the sync client when <c>--client</c>
         /// was; otherwise the seed decides.</summary>
