@@ -39,6 +39,8 @@ internal sealed class JsClientHost
     private readonly ISocketHost _sockets;
     private readonly SortedDictionary<int, (SimTimer Timer, bool Repeat)> _timers = [];
     private int _nextTimer = 1;
+    private int _depth;
+    private bool _draining;
 
     public JsClientHost(SimLoop loop, SimNode node, IRandom random, Action<string> trace, ISocketHost sockets)
     {
@@ -74,17 +76,34 @@ internal sealed class JsClientHost
     /// <summary>Calls a prelude helper and drains the job queue.</summary>
     public JsValue Helper(string name, params JsValue[] args) => Call(Helpers.Get(name), Helpers, args);
 
-    /// <summary>Calls into JavaScript from C#, then runs every promise job it queued.</summary>
+    /// <summary>
+    /// Calls into JavaScript from C#; the outermost entry then runs every promise job queued (a
+    /// microtask checkpoint). A call made from inside JavaScript (a C# callback that calls back in)
+    /// or from inside a job does not drain: as in a browser, checkpoints never nest.
+    /// </summary>
     public JsValue Call(JsValue function, JsValue thisObject, params JsValue[] args)
     {
         _loop.AssertOnLoopThread();
+        _depth++;
         try
         {
             return Engine.Call(function, thisObject, args);
         }
         finally
         {
-            Engine.Advanced.ProcessTasks();
+            _depth--;
+            if (_depth == 0 && !_draining)
+            {
+                _draining = true;
+                try
+                {
+                    Engine.Advanced.ProcessTasks();
+                }
+                finally
+                {
+                    _draining = false;
+                }
+            }
         }
     }
 
