@@ -36,7 +36,8 @@ internal interface ISyncClient
     /// <summary>Requests issued and not yet resolved.</summary>
     int InFlight { get; }
 
-    /// <summary>Connected, the query set and identity acknowledged, a result for every query, nothing unresolved.</summary>
+    /// <summary>Connected, the query set and identity acknowledged, a result for every query, nothing
+    /// unresolved.</summary>
     bool IsQuiescent { get; }
 
     /// <summary>Starts connecting; the client keeps reconnecting until <see cref="Stop"/>.</summary>

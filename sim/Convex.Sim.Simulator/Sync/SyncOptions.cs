@@ -58,7 +58,8 @@ internal sealed record SyncOptions
     /// <summary>Which client speaks the protocol: the simulated one, or the official client in Jint.</summary>
     public SyncClientKind Client { get; init; } = SyncClientKind.Simulated;
 
-    /// <summary>The seed picked the official client but its bundle was not found (<c>npm ci</c> in tests/functions).</summary>
+    /// <summary>The seed picked the official client but its bundle was not found (no <c>npm ci</c> in
+    /// tests/functions).</summary>
     public bool OfficialClientUnavailable { get; init; }
 
     public static SyncOptions Randomize(IRandom random)

@@ -20,7 +20,8 @@ public sealed partial class OfficialClientTests
     public void The_bundle_of_the_pinned_official_client_is_installed()
     {
         Assert.True(OfficialClientBundle.IsAvailable, "run `npm ci` in tests/functions");
-        Assert.Contains("var version = \"1.48.0\"", File.ReadAllText(OfficialClientBundle.Path!), StringComparison.Ordinal);
+        var source = File.ReadAllText(OfficialClientBundle.Path!);
+        Assert.Contains("var version = \"1.48.0\"", source, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -35,7 +36,8 @@ public sealed partial class OfficialClientTests
         Assert.Empty(first.Violations);
         Assert.True(first.Committed > 0);
         Assert.Contains("client=official", first.Knobs, StringComparison.Ordinal);
-        Assert.Contains(first.Loop.Trace.Events, e => e.Contains("official client 1.48.0 session", StringComparison.Ordinal));
+        Assert.Contains(first.Loop.Trace.Events,
+            e => e.Contains("official client 1.48.0 session", StringComparison.Ordinal));
         Assert.Contains(first.Loop.Trace.Events, e => e.Contains(" transition conn=", StringComparison.Ordinal));
         Assert.Equal(first.TraceHash, second.TraceHash);
         Assert.Null(Tracing.SimTrace.FirstDivergence(first.Loop.Trace, second.Loop.Trace));
@@ -49,7 +51,11 @@ public sealed partial class OfficialClientTests
         var found = Enumerable.Range(1, 4)
             .Select(s => SeedRun.Run((ulong)s, keepTrace: false, knobs => Official(knobs) with
             {
-                Sync = Official(knobs).Sync with { Bug = PlantedClientBug.DropQueryUpdates, ChunkBytesMax = int.MaxValue },
+                Sync = Official(knobs).Sync with
+                {
+                    Bug = PlantedClientBug.DropQueryUpdates,
+                    ChunkBytesMax = int.MaxValue,
+                },
             }))
             .SelectMany(r => r.Violations)
             .ToList();
@@ -79,7 +85,8 @@ public sealed partial class OfficialClientTests
 
         Assert.Empty(run.Violations);
         Assert.True(reconnects > 0, "no Connect frame with connectionCount > 0");
-        Assert.Contains(run.Loop.Trace.Events, e => e.Contains("console.log Attempting reconnect in", StringComparison.Ordinal));
+        Assert.Contains(run.Loop.Trace.Events,
+            e => e.Contains("console.log Attempting reconnect in", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -88,15 +95,20 @@ public sealed partial class OfficialClientTests
         // Every transition over 48 bytes is chunked (the official client joins them); a fifth of the
         // operations call setAdminAuth or clearAuth, a third of the keys wrong (AuthError, then the
         // official client drops the key and reconnects when the server closes the socket).
-        var runs = Enumerable.Range(1, 3).Select(s => SeedRun.Run((ulong)s, keepTrace: true, knobs => Official(knobs) with
-        {
-            Sync = Official(knobs).Sync with { ChunkBytesMax = 48, AuthPercent = 20, WrongKeyPercent = 33, OpsPerClient = 25 },
-        })).ToList();
+        var runs = Enumerable.Range(1, 3).Select(s => SeedRun.Run((ulong)s, keepTrace: true,
+            knobs => Official(knobs) with
+            {
+                Sync = Official(knobs).Sync with
+                {
+                    ChunkBytesMax = 48, AuthPercent = 20, WrongKeyPercent = 33, OpsPerClient = 25,
+                },
+            })).ToList();
         var events = runs.SelectMany(r => r.Loop.Trace.Events).ToList();
 
         Assert.All(runs, r => Assert.Empty(r.Violations));
         Assert.Contains(events, e => e.Contains("transition joined from", StringComparison.Ordinal));
-        Assert.Contains(events, e => e.Contains("auth refused: The provided admin key was invalid", StringComparison.Ordinal));
+        Assert.Contains(events,
+            e => e.Contains("auth refused: The provided admin key was invalid", StringComparison.Ordinal));
         Assert.Contains(events, e => e.Contains("clear auth", StringComparison.Ordinal));
     }
 

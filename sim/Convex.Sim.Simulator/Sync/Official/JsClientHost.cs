@@ -219,7 +219,8 @@ internal sealed class JsClientHost
     }
 
     /// <summary>The engine's clock is the simulator's; always UTC.</summary>
-    private sealed class SimTimeSystem(TimeProvider clock) : DefaultTimeSystem(TimeZoneInfo.Utc, CultureInfo.InvariantCulture)
+    private sealed class SimTimeSystem(TimeProvider clock)
+        : DefaultTimeSystem(TimeZoneInfo.Utc, CultureInfo.InvariantCulture)
     {
         public override DateTimeOffset GetUtcNow() => clock.GetUtcNow();
     }

@@ -73,7 +73,9 @@ internal static class JsClientPrelude
               Object.defineProperty(this, "simSocketId", { value: host.open(this, this.url) });
             }
             send(data) { host.send(this.simSocketId, String(data)); }
-            close(code, reason) { host.close(this.simSocketId, code === undefined ? null : code, String(reason ?? "")); }
+            close(code, reason) {
+              host.close(this.simSocketId, code === undefined ? null : code, String(reason ?? ""));
+            }
           }
           [["CONNECTING", 0], ["OPEN", 1], ["CLOSING", 2], ["CLOSED", 3]].forEach(([name, value]) => {
             WebSocket[name] = value;

@@ -15,7 +15,7 @@ internal static class OfficialClientBundle
 {
     public const string EnvironmentVariable = "CONVEX_SIM_OFFICIAL_CLIENT_BUNDLE";
 
-    /// <summary>The package version the scenario was written against (its wire behaviour is what the docs describe).</summary>
+    /// <summary>The package version the scenario was written against (tests/functions/package.json).</summary>
     public const string PinnedVersion = "1.48.0";
 
     private static readonly Lazy<string?> LocatedPath = new(Locate);

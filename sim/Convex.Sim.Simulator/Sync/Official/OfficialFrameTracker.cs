@@ -19,8 +19,8 @@ namespace Convex.Sim.Simulator.Sync.Official;
 /// processed it. State machine: <see cref="_socket"/> is the open socket (null between sockets);
 /// every per-socket field restarts when one opens.
 /// </summary>
-internal sealed class OfficialFrameTracker(int index, SyncOptions options, SyncRecorder recorder, OfficialSyncClient client)
-    : ISocketObserver
+internal sealed class OfficialFrameTracker(
+    int index, SyncOptions options, SyncRecorder recorder, OfficialSyncClient client) : ISocketObserver
 {
     private readonly Dictionary<string, uint> _queryByKey = new(StringComparer.Ordinal);
     private readonly Dictionary<uint, string> _keyByQuery = [];
@@ -33,12 +33,13 @@ internal sealed class OfficialFrameTracker(int index, SyncOptions options, SyncR
     private StringBuilder? _chunks;
     private string? _chunkId;
     private int _chunkParts;
+    private int _chunkNext;
     private int _transitions;
 
     /// <summary>The frame being delivered: a transition that chained (recorded once the client processed it).</summary>
     private (Transition Transition, Timestamp MaxBefore)? _frame;
 
-    /// <summary>The frame being delivered was already reported as a violation (the client is expected to throw).</summary>
+    /// <summary>The frame being delivered was already reported as a violation (the client may throw on it).</summary>
     private bool _frameViolated;
 
     /// <summary>The end version of the last transition on the open socket.</summary>
@@ -105,7 +106,8 @@ internal sealed class OfficialFrameTracker(int index, SyncOptions options, SyncR
                 break;
             case "Authenticate":
                 _identitySent = root.GetProperty("baseVersion").GetUInt32() + 1;
-                _wrongKeySent |= root.TryGetProperty("value", out var value) && value.GetString() != SyncClient.AdminKey;
+                _wrongKeySent |= root.TryGetProperty("value", out var value)
+                    && value.GetString() != SyncClient.AdminKey;
                 break;
             default:
                 break;
@@ -193,7 +195,8 @@ internal sealed class OfficialFrameTracker(int index, SyncOptions options, SyncR
         if (transition.EndVersion.Identity.Value > _identitySent)
         {
             Violation(SyncRecorder.ChainedTransitions, string.Create(CultureInfo.InvariantCulture,
-                $"transition ends at identity {transition.EndVersion.Identity.Value} but the client sent only {_identitySent}"));
+                $"transition ends at identity {transition.EndVersion.Identity.Value} " +
+                $"but the client sent only {_identitySent}"));
             _frameViolated = true;
             return;
         }
@@ -263,8 +266,6 @@ internal sealed class OfficialFrameTracker(int index, SyncOptions options, SyncR
         recorder.ChunkedTransition(index, chunk.TotalParts);
         OnTransition((Transition)ServerMessageReader.Read(joined));
     }
-
-    private int _chunkNext;
 
     private void DropChunks()
     {

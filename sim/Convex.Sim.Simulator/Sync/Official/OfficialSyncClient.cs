@@ -178,8 +178,8 @@ internal sealed class OfficialSyncClient : ISyncClient
         var result = value.AsObject();
         if (result.Get("items") is JsArray items)
         {
-            return new QueryResult([.. items.Select(v => long.Parse(TypeConverter.ToString(v), CultureInfo.InvariantCulture))],
-                null);
+            return new QueryResult(
+                [.. items.Select(v => long.Parse(TypeConverter.ToString(v), CultureInfo.InvariantCulture))], null);
         }
 
         return result.Get("error") is JsString error
@@ -194,11 +194,14 @@ internal sealed class OfficialSyncClient : ISyncClient
 
     private uint NextRequestId() => (uint)TypeConverter.ToNumber(_client.AsObject().Get("nextRequestId"));
 
-    /// <summary>The server's message inside the client's error text (<c>[CONVEX Q(path)] message\n  Called by client</c>).</summary>
+    /// <summary>The server's message inside the client's error text
+    /// (<c>[CONVEX Q(path)] message\n  Called by client</c>).</summary>
     private static string ErrorMessage(string text)
     {
         const string Suffix = "\n  Called by client";
-        var start = text.StartsWith("[CONVEX ", StringComparison.Ordinal) ? text.IndexOf("] ", StringComparison.Ordinal) : -1;
+        var start = text.StartsWith("[CONVEX ", StringComparison.Ordinal)
+            ? text.IndexOf("] ", StringComparison.Ordinal)
+            : -1;
         var message = start >= 0 ? text[(start + 2)..] : text;
         return message.EndsWith(Suffix, StringComparison.Ordinal) ? message[..^Suffix.Length] : message;
     }

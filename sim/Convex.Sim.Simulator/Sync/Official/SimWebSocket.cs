@@ -48,7 +48,8 @@ internal interface ISocketObserver
     /// <summary>A frame from the server, before the client sees it; returns the text the client is given.</summary>
     string Receiving(SimSocket socket, string text);
 
-    /// <summary>The client processed the frame; <paramref name="error"/> is what its handler threw, if anything.</summary>
+    /// <summary>The client processed the frame; <paramref name="error"/> is what its handler threw, if
+    /// anything.</summary>
     void Received(SimSocket socket, string? error);
 
     void Closed(SimSocket socket);
@@ -65,8 +66,8 @@ internal interface ISocketObserver
 /// <c>send</c> throws <c>InvalidStateError</c> while connecting and is dropped once closing, as in a
 /// browser. Everything runs on the client's node, one frame per work item.
 /// </summary>
-internal sealed class SimWebSocket(SimLoop loop, SimNetwork network, SimNode node, string client, ISocketObserver observer)
-    : ISocketHost
+internal sealed class SimWebSocket(
+    SimLoop loop, SimNetwork network, SimNode node, string client, ISocketObserver observer) : ISocketHost
 {
     private readonly SortedDictionary<int, SimSocket> _sockets = [];
     private int _nextSocket = 1;
@@ -93,7 +94,8 @@ internal sealed class SimWebSocket(SimLoop loop, SimNetwork network, SimNode nod
 
         if (socket.State == SocketState.Connecting)
         {
-            throw new JavaScriptException(Host.Engine.Intrinsics.Error, "InvalidStateError: the socket is still connecting");
+            throw new JavaScriptException(Host.Engine.Intrinsics.Error,
+                "InvalidStateError: the socket is still connecting");
         }
 
         observer.Sending(socket, text);
