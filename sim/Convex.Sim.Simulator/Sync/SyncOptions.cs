@@ -95,7 +95,7 @@ internal sealed record SyncOptions
     }
 
     /// <summary>One sync seed in this many runs the official client (it costs a Jint engine per client).</summary>
-    public const int OfficialClientShare = 4;
+    public const int OfficialClientShare = 6;
 
     /// <summary>Chunked transitions in a third of the seeds; authentication changes in half, with wrong keys in some.</summary>
     private static SyncOptions WithProtocolKnobs(SyncOptions options, IRandom random) => options with
