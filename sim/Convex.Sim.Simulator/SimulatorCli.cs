@@ -5,7 +5,8 @@ namespace Convex.Sim.Simulator;
 
 /// <summary>
 /// The simulator's command line:
-/// <c>run --seed N | --seeds A..B [--scenario sync|listappend] [--check-determinism] [--verbose]</c>.
+/// <c>run --seed N | --seeds A..B [--scenario sync|listappend] [--client official|simulated] [--check-determinism]
+/// [--verbose] [--trace FILE]</c> (<c>--trace</c> writes every trace event of the seed, the last one of a sweep, to FILE).
 /// Prints each seed's derived knobs (one seed) or a progress line (a sweep), a one-line reproduction
 /// command for every failing seed, and a last line <c>seeds: N, violations: V, simulated: Xs, wall: Ys</c>.
 /// Exits 1 on any violation, 2 on bad usage.
@@ -17,7 +18,8 @@ internal static class SimulatorCli
         if (!TryParse(args, out var options, out var error))
         {
             output.WriteLine(error);
-            output.WriteLine("usage: run (--seed N | --seeds A..B) [--scenario sync|listappend] [--check-determinism] [--verbose]");
+            output.WriteLine("usage: run (--seed N | --seeds A..B) [--scenario sync|listappend] [--client official|simulated] " +
+                "[--check-determinism] [--verbose] [--trace FILE]");
             return 2;
         }
 
@@ -48,7 +50,7 @@ internal static class SimulatorCli
     private static int RunSeed(ulong seed, CliOptions options, TextWriter output, out SeedResult result)
     {
         var announce = options.Verbose || options.First == options.Last;
-        result = SeedRun.Run(seed, keepTrace: false, options.Adjust, knobs =>
+        result = SeedRun.Run(seed, keepTrace: options.TraceFile is not null, options.Adjust, knobs =>
         {
             if (announce)
             {
@@ -56,6 +58,11 @@ internal static class SimulatorCli
             }
         });
         var problems = new List<string>(result.Violations);
+        if (options.TraceFile is { } traceFile)
+        {
+            File.WriteAllLines(traceFile, result.Loop.Trace.Events);
+        }
+
         if (options.CheckDeterminism)
         {
             var again = SeedRun.Run(seed, keepTrace: false, options.Adjust);
@@ -81,7 +88,8 @@ internal static class SimulatorCli
         if (problems.Count > 0)
         {
             var scenario = options.Scenario is { } forced ? $" --scenario {(forced == Workloads.ScenarioKind.Sync ? "sync" : "listappend")}" : "";
-            output.WriteLine($"reproduce: dotnet run --project sim/Convex.Sim.Simulator -c Release -- run --seed {seed}{scenario}");
+            var client = options.Client is { } kind ? $" --client {(kind == Sync.SyncClientKind.Official ? "official" : "simulated")}" : "";
+            output.WriteLine($"reproduce: dotnet run --project sim/Convex.Sim.Simulator -c Release -- run --seed {seed}{scenario}{client}");
         }
 
         return problems.Count > 0 ? 1 : 0;
@@ -123,8 +131,22 @@ internal static class SimulatorCli
                     options = options with { Scenario = scenario };
                     i++;
                     break;
+                case "--client" when i + 1 < args.Length && TryClient(args[i + 1], out var client):
+                    if (client == Sync.SyncClientKind.Official && !Sync.Official.OfficialClientBundle.IsAvailable)
+                    {
+                        error = "--client official: the official client's bundle was not found (run `npm ci` in tests/functions)";
+                        return false;
+                    }
+
+                    options = options with { Client = client };
+                    i++;
+                    break;
                 case "--check-determinism":
                     options = options with { CheckDeterminism = true };
+                    break;
+                case "--trace" when i + 1 < args.Length:
+                    options = options with { TraceFile = args[i + 1] };
+                    i++;
                     break;
                 case "--verbose":
                     options = options with { Verbose = true };
@@ -149,6 +171,17 @@ internal static class SimulatorCli
         return scenario != 0;
     }
 
+    private static bool TryClient(string text, out Sync.SyncClientKind client)
+    {
+        client = text switch
+        {
+            "official" => Sync.SyncClientKind.Official,
+            "simulated" => Sync.SyncClientKind.Simulated,
+            _ => 0,
+        };
+        return client != 0;
+    }
+
     private static bool TryRange(string text, out ulong first, out ulong last)
     {
         var parts = text.Split("..");
@@ -158,10 +191,14 @@ internal static class SimulatorCli
 
     private sealed record CliOptions(
         ulong First = 1, ulong Last = 1, bool CheckDeterminism = false, bool Verbose = false,
-        Workloads.ScenarioKind? Scenario = null)
+        Workloads.ScenarioKind? Scenario = null, Sync.SyncClientKind? Client = null, string? TraceFile = null)
     {
-        /// <summary>Forces the scenario when <c>--scenario</c> was given; otherwise the seed decides.</summary>
-        public Workloads.ScenarioKnobs Adjust(Workloads.ScenarioKnobs knobs) =>
-            Scenario is { } scenario ? knobs with { Kind = scenario } : knobs;
+        /// <summary>Forces the scenario when <c>--scenario</c> was given and the sync client when <c>--client</c>
+        /// was; otherwise the seed decides.</summary>
+        public Workloads.ScenarioKnobs Adjust(Workloads.ScenarioKnobs knobs)
+        {
+            var adjusted = Scenario is { } scenario ? knobs with { Kind = scenario } : knobs;
+            return Client is { } client ? adjusted with { Sync = adjusted.Sync with { Client = client } } : adjusted;
+        }
     }
 }

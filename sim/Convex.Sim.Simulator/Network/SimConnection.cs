@@ -59,6 +59,10 @@ internal sealed class SimConnection
     /// <summary>Set once the connection broke or was closed: nothing sent afterwards arrives.</summary>
     public bool IsBroken { get; private set; }
 
+    /// <summary>The reason the server gave when it closed the connection (the WebSocket close frame's
+    /// reason); null if it did not close it.</summary>
+    public string? ServerCloseReason { get; private set; }
+
     public void SendToServer(string text)
     {
         if (IsBroken)
@@ -135,6 +139,11 @@ internal sealed class SimConnection
 
         public ValueTask CloseAsync(string reason, CancellationToken cancellationToken)
         {
+            if (!connection.IsBroken)
+            {
+                connection.ServerCloseReason = reason;
+            }
+
             connection.Break(BreakKind.ServerClose, 0, connection.ToClient.Pending, TimeSpan.Zero);
             return ValueTask.CompletedTask;
         }

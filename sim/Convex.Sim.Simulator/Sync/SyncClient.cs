@@ -34,7 +34,7 @@ namespace Convex.Sim.Simulator.Sync;
 /// holds the results received on it. A request is NotSent (no connection), Requested, or Completed
 /// (successful response, waiting for a covering transition) until it resolves.
 /// </summary>
-internal sealed partial class SyncClient
+internal sealed partial class SyncClient : ISyncClient
 {
     public const string ReadQuery = "listAppend:read";
     public const string AppendMutation = "listAppend:appendOne";

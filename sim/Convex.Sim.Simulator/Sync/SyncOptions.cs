@@ -10,6 +10,13 @@ internal enum PlantedClientBug
 
     /// <summary>Resolve a mutation on its successful response instead of the covering transition (§3.7.2).</summary>
     ResolveOnResponse = 1,
+
+    /// <summary>
+    /// Official client only: the socket shim strips the <c>QueryUpdated</c> modifications from every
+    /// second unchunked transition before the official client sees it (a lost update between the
+    /// network and the client). The client's results go stale while its versions move on.
+    /// </summary>
+    DropQueryUpdates = 2,
 }
 
 /// <summary>The knobs of the sync scenario, derived from the seed (swarm testing).</summary>
@@ -48,17 +55,47 @@ internal sealed record SyncOptions
     /// <summary>Share (in %) of authentication changes that send a wrong admin key (answered with <c>AuthError</c>).</summary>
     public int WrongKeyPercent { get; init; }
 
-    public static SyncOptions Randomize(IRandom random) => WithProtocolKnobs(new SyncOptions
+    /// <summary>Which client speaks the protocol: the simulated one, or the official client in Jint.</summary>
+    public SyncClientKind Client { get; init; } = SyncClientKind.Simulated;
+
+    /// <summary>The seed picked the official client but its bundle was not found (no <c>npm ci</c> in
+    /// tests/functions).</summary>
+    public bool OfficialClientUnavailable { get; init; }
+
+    public static SyncOptions Randomize(IRandom random)
     {
-        Clients = random.NextInt(1, 6),
-        KeyCount = random.NextInt(1, 6),
-        QueriesPerClientMax = random.NextInt(1, 4),
-        OpsPerClient = random.NextInt(6, 26),
-        ThinkTimeMax = TimeSpan.FromMilliseconds(random.NextInt(0, 400)),
-        RequestsInFlightMax = random.NextInt(1, 5),
-        ActionPercent = random.Chance(1, 2) ? random.NextInt(0, 25) : 0,
-        Network = NetworkOptions.Randomize(random.Fork("network")),
-    }, random.Fork("protocol"));
+        var options = WithProtocolKnobs(new SyncOptions
+        {
+            Clients = random.NextInt(1, 6),
+            KeyCount = random.NextInt(1, 6),
+            QueriesPerClientMax = random.NextInt(1, 4),
+            OpsPerClient = random.NextInt(6, 26),
+            ThinkTimeMax = TimeSpan.FromMilliseconds(random.NextInt(0, 400)),
+            RequestsInFlightMax = random.NextInt(1, 5),
+            ActionPercent = random.Chance(1, 2) ? random.NextInt(0, 25) : 0,
+            Network = NetworkOptions.Randomize(random.Fork("network")),
+        }, random.Fork("protocol"));
+        return WithClient(options, random.Fork("client"));
+    }
+
+    /// <summary>
+    /// One sync seed in <see cref="OfficialClientShare"/> runs the official client, when its bundle is
+    /// there. The draw comes from its own stream, so the other knobs of every seed stay as they were.
+    /// </summary>
+    private static SyncOptions WithClient(SyncOptions options, IRandom random)
+    {
+        if (!random.Chance(1, OfficialClientShare))
+        {
+            return options;
+        }
+
+        return Official.OfficialClientBundle.IsAvailable
+            ? options with { Client = SyncClientKind.Official }
+            : options with { OfficialClientUnavailable = true };
+    }
+
+    /// <summary>One sync seed in this many runs the official client (it costs a Jint engine per client).</summary>
+    public const int OfficialClientShare = 6;
 
     /// <summary>Chunked transitions in a third of the seeds; authentication changes in half, with wrong keys in some.</summary>
     private static SyncOptions WithProtocolKnobs(SyncOptions options, IRandom random) => options with
@@ -73,5 +110,9 @@ internal sealed record SyncOptions
         $"think<={ThinkTimeMax.TotalMilliseconds}ms in-flight<={RequestsInFlightMax} actions={ActionPercent}%" +
         (ChunkBytesMax < Convex.Sim.Sync.Protocol.TransitionChunker.ChunkBytesMax ? $" chunks<={ChunkBytesMax}B" : "") +
         (AuthPercent > 0 ? $" auth={AuthPercent}% wrong-key={WrongKeyPercent}%" : "") +
+        (Client == SyncClientKind.Official ? " client=official" : "") +
+        (OfficialClientUnavailable && Client != SyncClientKind.Official
+            ? " client=simulated (official client picked, but tests/functions/node_modules/convex is missing)"
+            : "") +
         (Bug == PlantedClientBug.None ? "" : $" planted-bug={Bug}");
 }

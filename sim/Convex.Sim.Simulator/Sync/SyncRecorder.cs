@@ -22,6 +22,9 @@ internal sealed class SyncRecorder(SimLoop loop)
     /// <summary>The parts of a chunked transition arrive in order, uninterrupted, and join into a transition (§3.4.7).</summary>
     public const string ChunksInOrder = "ChunksInOrder";
 
+    /// <summary>The official client never throws while handling a server message (it would in a browser console).</summary>
+    public const string NoClientError = "NoClientError";
+
     private readonly List<ObservedTransition> _transitions = [];
     private readonly List<ObservedRequest> _requests = [];
     private readonly Dictionary<(int Client, uint RequestId), int> _requestIndex = [];

@@ -36,7 +36,7 @@ internal sealed class SyncScenario
     private readonly SimNetwork _network;
     private readonly SyncRecorder _recorder;
     private readonly List<string> _violations = [];
-    private readonly List<SyncClient> _clients = [];
+    private readonly List<ISyncClient> _clients = [];
     private SyncServer _server = null!;
     private bool _safetyDone;
 
@@ -60,6 +60,8 @@ internal sealed class SyncScenario
 
     public SimNetwork Network => _network;
 
+    public IReadOnlyList<ISyncClient> Clients => _clients;
+
     public async Task RunAsync()
     {
         var ct = CancellationToken.None;
@@ -71,7 +73,12 @@ internal sealed class SyncScenario
 
         for (var i = 0; i < _options.Clients; i++)
         {
-            var client = new SyncClient(i, _loop, _network, _options, _loop.Random.Fork($"sync-client:{i}"), _recorder);
+            var random = _loop.Random.Fork($"sync-client:{i}");
+            ISyncClient client = _options.Client switch
+            {
+                SyncClientKind.Simulated => new SyncClient(i, _loop, _network, _options, random, _recorder),
+                SyncClientKind.Official => new Official.OfficialSyncClient(i, _loop, _network, _options, random, _recorder),
+            };
             _clients.Add(client);
             _ = client.StartAsync();
         }

@@ -11,7 +11,7 @@ namespace Convex.Sim.Simulator.Sync;
 /// subscription changes (subscribe to another key, or drop one).
 /// </summary>
 internal sealed class SyncWorkload(
-    SyncClient client, SyncOptions options, SimLoop loop, SyncRecorder recorder, IRandom random)
+    ISyncClient client, SyncOptions options, SimLoop loop, SyncRecorder recorder, IRandom random)
 {
     private readonly List<Task> _inFlight = [];
 
