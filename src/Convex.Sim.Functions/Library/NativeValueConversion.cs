@@ -181,7 +181,7 @@ internal sealed class NativeValueConversion
                 return false;
             }
 
-            if (!IsValidFieldName(key) || !result.CreateDataProperty(key, converted))
+            if (!IsValidFieldName(key) || !Store(result, key, converted))
             {
                 return false;
             }
@@ -236,7 +236,7 @@ internal sealed class NativeValueConversion
         var result = new JsObject(_engine);
         foreach (var (key, field) in entries)
         {
-            if (!IsValidFieldName(key) || !TryFromJson(field, depth + 1, out var inner) || !result.CreateDataProperty(key, inner))
+            if (!IsValidFieldName(key) || !TryFromJson(field, depth + 1, out var inner) || !Store(result, key, inner))
             {
                 return false;
             }
@@ -356,6 +356,13 @@ internal sealed class NativeValueConversion
         }
 
         return true;
+    }
+
+    /// <summary>The library's <c>result[key] = value</c> on a fresh object, or false where that would not just create the property.</summary>
+    private bool Store(JsObject result, string key, JsValue value)
+    {
+        var name = new JsString(key);
+        return _pristine.StoresAsData(name) && result.CreateDataProperty(name, value);
     }
 
     private JsObject Single(JsString key, JsValue value)

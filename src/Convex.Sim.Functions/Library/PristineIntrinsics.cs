@@ -13,18 +13,20 @@ namespace Convex.Sim.Functions.Library;
 /// every one of them is still the original, and hands the call to the interpreted library
 /// otherwise.
 /// <para>
+/// <c>Object.prototype</c> is checked per field instead (<see cref="StoresAsData"/>): the library
+/// stores fields with <c>result[key] = value</c>, which runs a setter or throws if
+/// <c>Object.prototype</c> has an accessor or a read-only property of that name.
+/// </para>
+/// <para>
 /// Not covered (documented in docs/functions.md): replacing built-ins the library reaches only on
 /// rare paths (DataView and typed-array methods, <c>Symbol.hasInstance</c>, the array iterator's
-/// <c>next</c>), and redefining an existing <c>Object.prototype</c> property as an accessor.
-/// Adding properties to <c>Object.prototype</c> or freezing it is covered.
+/// <c>next</c>, <c>Array.prototype</c> elements).
 /// </para>
 /// </summary>
 internal sealed class PristineIntrinsics
 {
     private readonly ObjectInstance _global;
     private readonly (ObjectInstance Holder, JsValue Key, JsValue Original)[] _lookups;
-    private readonly ObjectInstance _objectPrototype;
-    private readonly int _objectPrototypeKeys;
 
     public PristineIntrinsics(Engine engine)
     {
@@ -52,10 +54,8 @@ internal sealed class PristineIntrinsics
         Add(stringPrototype, "startsWith");
         Add(stringPrototype, "charCodeAt");
         _lookups = [.. lookups];
-        _objectPrototype = objectConstructor.Get("prototype").AsObject();
-        _objectPrototypeKeys = _objectPrototype.GetOwnPropertyKeys().Count;
         ArrayPrototype = arrayPrototype;
-        ObjectPrototype = _objectPrototype;
+        ObjectPrototype = objectConstructor.Get("prototype").AsObject();
         Invariant.Assert(Hold());
         return;
 
@@ -77,6 +77,18 @@ internal sealed class PristineIntrinsics
             }
         }
 
-        return _objectPrototype.Extensible && _objectPrototype.GetOwnPropertyKeys().Count == _objectPrototypeKeys;
+        return true;
+    }
+
+    /// <summary>
+    /// Whether <c>fresh[key] = value</c> on a fresh plain object creates a data property, as
+    /// <c>CreateDataProperty</c> does: <c>Object.prototype</c> has no such property, or a
+    /// writable data one (then the assignment shadows it).
+    /// </summary>
+    public bool StoresAsData(JsValue key)
+    {
+        var inherited = ObjectPrototype.GetOwnProperty(key);
+        return inherited == Jint.Runtime.Descriptors.PropertyDescriptor.Undefined
+            || (inherited.IsDataDescriptor() && inherited.Writable);
     }
 }

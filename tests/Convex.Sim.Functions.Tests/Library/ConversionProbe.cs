@@ -98,6 +98,10 @@ internal sealed class ConversionProbe
           }
         }
 
+        export function addObjectPrototypeSetter() {
+          Object.defineProperty(Object.prototype, "a", { set(v) { globalThis.seen = v; }, configurable: true });
+        }
+
         export function patchObjectEntries() {
           const original = Object.entries;
           Object.entries = (o) => original(o).reverse();
@@ -106,9 +110,9 @@ internal sealed class ConversionProbe
 
     private readonly Jint.Native.Function.Function _run;
 
-    public ConversionProbe(ValueConversion conversion)
+    public ConversionProbe(ValueConversion conversion, Func<string, string>? changeChunk = null)
     {
-        var (modules, chunk) = Modules();
+        var (modules, chunk) = changeChunk is null ? Modules() : Build(changeChunk);
         Worker = new JsWorker(modules, new ManualClock(JsHarness.Start), conversion: conversion);
         var ns = Worker.Import("probe.js");
         _run = (Jint.Native.Function.Function)ns.Get("run");
@@ -139,11 +143,12 @@ internal sealed class ConversionProbe
         }
     }
 
-    private static readonly Lazy<(ModuleSet, string)> Built = new(Build);
+    private static readonly Lazy<(ModuleSet, string)> Built = new(() => Build(static source => source));
 
     internal static (ModuleSet Modules, string ChunkPath) Modules() => Built.Value;
 
-    private static (ModuleSet, string) Build()
+    /// <summary>The corpus with the probe added to its library chunk, after <paramref name="changeChunk"/> rewrote that chunk.</summary>
+    private static (ModuleSet, string) Build(Func<string, string> changeChunk)
     {
         var modules = CorpusBundle.Modules;
         foreach (var module in modules)
@@ -163,7 +168,7 @@ internal sealed class ConversionProbe
                   return { toJson: (v, undef) => {{toJson}}(v, v, "", undef), fromJson: (v) => {{fromJson}}(v) };
                 }
                 """;
-            var set = modules.Select(m => m.Path == module.Path ? new ModuleSource(m.Path, m.Source + probe) : m)
+            var set = modules.Select(m => m.Path == module.Path ? new ModuleSource(m.Path, changeChunk(m.Source) + probe) : m)
                 .Append(new ModuleSource("probe.js", TestModule.Replace("./CHUNK", "./" + module.Path, StringComparison.Ordinal)));
             return (new ModuleSet(set), module.Path);
         }

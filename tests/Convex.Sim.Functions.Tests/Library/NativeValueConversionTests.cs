@@ -141,6 +141,29 @@ public sealed class NativeValueConversionTests
         Assert.True(native.Worker.NativeConversion.Fallbacks > 0);
     }
 
+    [Fact]
+    public void A_setter_on_Object_prototype_runs_as_in_the_library()
+    {
+        var native = new ConversionProbe(ValueConversion.Native);
+        var interpreted = new ConversionProbe(ValueConversion.Interpreted);
+        foreach (var probe in new[] { native, interpreted })
+        {
+            ((Jint.Native.Function.Function)probe.Namespace.Get("addObjectPrototypeSetter")).Call(Jint.Native.JsValue.Undefined, []);
+        }
+
+        // `result.a = …` calls the setter, so the converted object has no own "a".
+        const string description = """["json", "{\"b\": 1, \"a\": 2}"]""";
+        foreach (var kind in new[] { "toJson", "fromJson" })
+        {
+            Assert.Equal("""{"b":1}""", interpreted.Run(kind, description));
+            Assert.Equal("""{"b":1}""", native.Run(kind, description));
+        }
+
+        Assert.Equal("""{"b":1}""", native.Run("toJson", """["json", "{\"b\": 1}"]"""));
+        Assert.True(native.Worker.NativeConversion.NativeCalls > 0);
+        Assert.True(native.Worker.NativeConversion.Fallbacks >= 2);
+    }
+
     /// <summary>A value description for <see cref="ConversionProbe"/>.</summary>
     public sealed record Description(string Json)
     {
