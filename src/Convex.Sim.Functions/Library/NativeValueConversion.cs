@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Numerics;
 using Convex.Sim.Core;
 using Jint;
@@ -34,7 +33,6 @@ internal sealed class NativeValueConversion
     /// <summary>Convex values nest at most 64 deep; deeper input goes to the library as is.</summary>
     internal const int DepthMax = 64;
 
-    private const int FieldNameLengthMax = 1024; // values/value.js MAX_IDENTIFIER_LEN
     private static readonly JsString Integer = new("$integer");
     private static readonly JsString Float = new("$float");
     private static readonly JsString Undefined = new("$undefined");
@@ -120,7 +118,7 @@ internal sealed class NativeValueConversion
                 var number = value.AsNumber();
                 if (double.IsNaN(number) || double.IsInfinity(number) || (number == 0 && double.IsNegative(number)))
                 {
-                    json = Single(Float, Base64Float(number));
+                    json = Single(Float, ValueEncoding.Base64Float(number));
                 }
 
                 return true;
@@ -131,7 +129,7 @@ internal sealed class NativeValueConversion
                     return false;
                 }
 
-                json = Single(Integer, Base64Integer((long)integer));
+                json = Single(Integer, ValueEncoding.Base64Integer((long)integer));
                 return true;
             case Types.Object when depth < DepthMax:
                 return value switch
@@ -163,6 +161,11 @@ internal sealed class NativeValueConversion
 
         // The library sorts Object.entries with `a < b`: UTF-16 code unit order (keys are distinct).
         entries.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        if (entries.Count > 1)
+        {
+            Invariant.Assert(string.CompareOrdinal(entries[0].Key, entries[1].Key) < 0, "own keys are distinct");
+        }
+
         var result = new JsObject(_engine);
         foreach (var (key, field) in entries)
         {
@@ -181,7 +184,7 @@ internal sealed class NativeValueConversion
                 return false;
             }
 
-            if (!IsValidFieldName(key) || !Store(result, key, converted))
+            if (!ValueEncoding.IsValidFieldName(key) || !Store(result, key, converted))
             {
                 return false;
             }
@@ -236,7 +239,7 @@ internal sealed class NativeValueConversion
         var result = new JsObject(_engine);
         foreach (var (key, field) in entries)
         {
-            if (!IsValidFieldName(key) || !TryFromJson(field, depth + 1, out var inner) || !Store(result, key, inner))
+            if (!ValueEncoding.IsValidFieldName(key) || !TryFromJson(field, depth + 1, out var inner) || !Store(result, key, inner))
             {
                 return false;
             }
@@ -250,7 +253,7 @@ internal sealed class NativeValueConversion
     private static bool TrySpecial(string key, JsValue encoded, out JsValue converted)
     {
         converted = JsValue.Undefined;
-        if (encoded is not JsString text || !TryDecodeEight(text.ToString(), out var bits))
+        if (encoded is not JsString text || !ValueEncoding.TryDecodeEight(text.ToString(), out var bits))
         {
             return false; // also "$foo": an invalid field name the library reports
         }
@@ -305,6 +308,7 @@ internal sealed class NativeValueConversion
             }
         }
 
+        Invariant.Assert(items.All(item => item is not null), "every element was converted");
         converted = new JsArray(_engine, items);
         return true;
     }
@@ -336,28 +340,6 @@ internal sealed class NativeValueConversion
         return true;
     }
 
-    /// <summary>
-    /// <c>validateObjectField</c> as a predicate. <c>__proto__</c> is valid there, but the library
-    /// stores fields with <c>result[key] = …</c>, which for that key sets the prototype instead: left to it.
-    /// </summary>
-    internal static bool IsValidFieldName(string key)
-    {
-        if (key.Length > FieldNameLengthMax || key.StartsWith('$') || key == "__proto__")
-        {
-            return false;
-        }
-
-        foreach (var c in key)
-        {
-            if (c < 32 || c >= 127)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     /// <summary>The library's <c>result[key] = value</c> on a fresh object, or false where that would not just create the property.</summary>
     private bool Store(JsObject result, string key, JsValue value)
     {
@@ -370,42 +352,5 @@ internal sealed class NativeValueConversion
         var result = new JsObject(_engine);
         result.CreateDataProperty(key, value);
         return result;
-    }
-
-    private static JsString Base64Float(double number)
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        BinaryPrimitives.WriteDoubleLittleEndian(bytes, number);
-        return new JsString(Convert.ToBase64String(bytes));
-    }
-
-    private static JsString Base64Integer(long integer)
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64LittleEndian(bytes, integer);
-        return new JsString(Convert.ToBase64String(bytes));
-    }
-
-    /// <summary>
-    /// Eight bytes from canonical base64 (standard alphabet, padded), read little-endian; the
-    /// library's decoder is more lenient (url-safe letters, garbage), and such input goes to it.
-    /// </summary>
-    private static bool TryDecodeEight(string text, out long bits)
-    {
-        bits = 0;
-        Span<byte> bytes = stackalloc byte[9];
-        if (text.Length != 12 || !Convert.TryFromBase64String(text, bytes, out var written) || written != 8)
-        {
-            return false;
-        }
-
-        if (!string.Equals(Convert.ToBase64String(bytes[..8]), text, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        bits = BinaryPrimitives.ReadInt64LittleEndian(bytes);
-        Invariant.Assert(written == 8);
-        return true;
     }
 }
