@@ -15,10 +15,13 @@ internal enum NativeFunctionKind
 /// (<see cref="CanonicalCode.Local"/>, a cheap first filter) and of its closure
 /// (<see cref="CanonicalCode.Closure"/>, the identity that matters).
 /// </summary>
+/// <param name="Marker">A string literal of the function's own text: a cheap filter that lets modules
+/// without it (every user module) skip the fingerprinting; never a reason to substitute.</param>
 internal sealed record KnownLibraryFunction(
     NativeFunctionKind Kind,
     string LibraryVersion,
     int ParameterCount,
+    string Marker,
     string LocalHash,
     string ClosureHash)
 {
@@ -41,10 +44,10 @@ internal static class KnownLibraryFunctions
 {
     public static IReadOnlyList<KnownLibraryFunction> All { get; } =
     [
-        new(NativeFunctionKind.ConvexToJsonInternal, "1.48.0", 4,
+        new(NativeFunctionKind.ConvexToJsonInternal, "1.48.0", 4, "is not a valid Convex value",
             "4537a74c1fc0d97da9957185b90385c50fe6b35eded4b122aa0094c20b0211e1",
             "e93a4e29232e371f5429014d455ad2b71cf8a13755dd910a907492685e2935ff"),
-        new(NativeFunctionKind.JsonToConvex, "1.48.0", 1,
+        new(NativeFunctionKind.JsonToConvex, "1.48.0", 1, "Malformed $integer field on",
             "4ce1ab8f1408ebe1e77072d873d8264852ee350658f645f8ff21d22ebfcac3c8",
             "d6fb8fb21eabd077a5114b770fffb9783e8454530c8134666cd8b3297e0ca159"),
     ];

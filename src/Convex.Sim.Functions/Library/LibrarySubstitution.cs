@@ -60,10 +60,19 @@ internal static class LibrarySubstitution
         return result.ToString();
     }
 
+    /// <summary>Whether <paramref name="source"/> may hold a known function (the cheap test before parsing for <see cref="Find"/>).</summary>
+    public static bool MayContain(string source) =>
+        KnownLibraryFunctions.All.Any(k => source.Contains(k.Marker, StringComparison.Ordinal));
+
     /// <summary>The known functions in <paramref name="module"/>, at most one of each kind.</summary>
     internal static List<(FunctionDeclaration Function, KnownLibraryFunction Known)> Find(Module module, string source)
     {
         var matches = new List<(FunctionDeclaration, KnownLibraryFunction)>();
+        if (!MayContain(source))
+        {
+            return matches;
+        }
+
         var code = new CanonicalCode(module, source);
         foreach (var function in code.Functions)
         {
@@ -72,7 +81,8 @@ internal static class LibrarySubstitution
                 continue;
             }
 
-            var candidates = KnownLibraryFunctions.All.Where(k => k.ParameterCount == function.Params.Count).ToList();
+            var candidates = KnownLibraryFunctions.All.Where(k => k.ParameterCount == function.Params.Count
+                && source.IndexOf(k.Marker, function.Start, function.End - function.Start, StringComparison.Ordinal) >= 0).ToList();
             if (candidates.Count == 0)
             {
                 continue;

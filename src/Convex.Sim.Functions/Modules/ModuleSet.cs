@@ -84,11 +84,30 @@ public sealed class ModuleSet
         /// <summary>The same module with recognised library functions bound to native code, or <see cref="Prepared"/> itself.</summary>
         public Lazy<Prepared<Module>> Substituted { get; }
 
+        /// <summary>
+        /// Modules without the library's markers (every user module) are parsed once, as pushed. The
+        /// library chunk is parsed by Acornima alone for the fingerprints, then prepared for Jint in
+        /// its substituted form only: one Jint preparation per module either way.
+        /// </summary>
         private Prepared<Module> Substitute()
         {
-            var plain = Prepared.Value;
-            var rewritten = LibrarySubstitution.Rewrite(plain.Program!, Module.Source);
-            return rewritten is null ? plain : Parse(rewritten, Module);
+            if (!LibrarySubstitution.MayContain(Module.Source))
+            {
+                return Prepared.Value;
+            }
+
+            Module program;
+            try
+            {
+                program = new Acornima.Parser().ParseModule(Module.Source);
+            }
+            catch (Exception e) when (e is Acornima.SyntaxErrorException or Acornima.ParseErrorException)
+            {
+                return Prepared.Value; // reports the syntax error the usual way
+            }
+
+            var rewritten = LibrarySubstitution.Rewrite(program, Module.Source);
+            return rewritten is null ? Prepared.Value : Parse(rewritten, Module);
         }
 
         private static Prepared<Module> Parse(string source, ModuleSource module)
