@@ -270,10 +270,10 @@ internal sealed class CanonicalCode
                 Collect(member.Object, spans, name);
                 Verbatim(member.Property, spans);
                 return;
-            case Property { Shorthand: true, Key: Identifier key } shorthand:
+            case Property { Shorthand: true, Key: Identifier key } shorthand
+                when (shorthand.Value is AssignmentPattern pattern ? pattern.Left : shorthand.Value) is Identifier value:
                 // `{ a }` names the property "a": keep the name and rename the binding.
-                var value = shorthand.Value is AssignmentPattern pattern ? pattern.Left : shorthand.Value;
-                spans.Add((key.Start, key.End, key.Name + ":" + name(((Identifier)value).Name)));
+                spans.Add((key.Start, key.End, key.Name + ":" + name(value.Name)));
                 if (shorthand.Value is AssignmentPattern withDefault)
                 {
                     Collect(withDefault.Right, spans, name);
