@@ -2,6 +2,7 @@ using Convex.Sim.Core.Values;
 using Convex.Sim.Database;
 using Convex.Sim.Functions.Deployment;
 using Convex.Sim.Functions.Execution;
+using Convex.Sim.Functions.Library;
 using Convex.Sim.Runtime.Production;
 using Convex.Sim.Storage;
 using DatabaseEngine = Convex.Sim.Database.Database;
@@ -51,9 +52,9 @@ internal sealed class FunctionBackend : IAsyncDisposable
     }
 
     /// <summary>Replaces the runner by a fresh one (no engines yet) on the same database and deployment.</summary>
-    public void FreshRunner(ulong seed)
+    public void FreshRunner(ulong seed, ValueConversion conversion = ValueConversion.Native)
     {
-        Runner = new FunctionRunner(Database, new ProductionRuntime(seed));
+        Runner = new FunctionRunner(Database, new ProductionRuntime(seed), new FunctionRunnerOptions { ValueConversion = conversion });
         Runner.Deploy(Deployment);
     }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Convex.Sim.Functions.Library;
 using System.Diagnostics;
 using Convex.Sim.Functions.Deployment;
 using Convex.Sim.Runtime.Production;
@@ -60,7 +62,55 @@ internal static class FunctionBenchmarks
         if (!quick)
         {
             await ListProfile.RunAsync(backend, persistence, "memory", ListProfile.Shape);
+            await CompareConversionsAsync(backend);
         }
+    }
+
+    /// <summary>
+    /// The same warm calls with the library's value conversion native (the default) and
+    /// interpreted (FunctionRunnerOptions.ValueConversion), alternated three times on the same
+    /// database in the same process, so that the ratio is not the noise between runs.
+    /// </summary>
+    private static async Task CompareConversionsAsync(FunctionBackend backend)
+    {
+        var shape = CallShape.Full with { Rounds = 7 };
+        var getArgs = backend.Ids.Select(FunctionBackend.GetArgs).ToArray();
+        var listArgs = FunctionBackend.Channels.Select(c => FunctionBackend.ListArgs(c, 10)).ToArray();
+        var figures = new Dictionary<(ValueConversion, string), List<double>>();
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var conversion in new[] { ValueConversion.Native, ValueConversion.Interpreted })
+            {
+                backend.FreshRunner(seed: 21, conversion);
+                var get = await CallTimer.MeasureAsync(shape, i => backend.QueryAsync("messages:get", getArgs[i % getArgs.Length]));
+                var list = await CallTimer.MeasureAsync(shape, i => backend.QueryAsync("messages:list", listArgs[i % listArgs.Length]));
+                Add(conversion, "get", get.Median);
+                Add(conversion, "list", list.Median);
+            }
+        }
+
+        backend.FreshRunner(seed: 11);
+        foreach (var call in new[] { "get", "list" })
+        {
+            var native = figures[(ValueConversion.Native, call)];
+            var interpreted = figures[(ValueConversion.Interpreted, call)];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"    value conversion A/B, warm {call} (memory), 3 alternations: native {string.Join(" ", native.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} us, " +
+                $"interpreted {string.Join(" ", interpreted.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} us, " +
+                $"median ratio interpreted/native {Median(interpreted) / Median(native):F2}"));
+        }
+
+        void Add(ValueConversion conversion, string call, double us)
+        {
+            if (!figures.TryGetValue((conversion, call), out var list))
+            {
+                figures[(conversion, call)] = list = [];
+            }
+
+            list.Add(us);
+        }
+
+        static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
     }
 
     private static async Task RunOnSqliteAsync(

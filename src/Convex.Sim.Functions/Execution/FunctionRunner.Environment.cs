@@ -26,7 +26,7 @@ public sealed partial class FunctionRunner
         {
             var current = _active;
             var pool = new WorkerPool(
-                current.Deployment.Modules, _runtime.Time, _options.MaxIdleWorkers, _options.UdfLimits);
+                current.Deployment.Modules, _runtime.Time, _options.MaxIdleWorkers, _options.UdfLimits, _options.ValueConversion);
             var fresh = current with { Pool = pool };
 #pragma warning disable CS0420 // Interlocked operations are fenced; the field stays volatile for plain reads.
             if (ReferenceEquals(Interlocked.CompareExchange(ref _active, fresh, current), current))

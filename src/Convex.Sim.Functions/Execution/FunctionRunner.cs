@@ -30,7 +30,7 @@ public sealed partial class FunctionRunner
         _runtime = runtime;
         _options = options ?? new FunctionRunnerOptions();
         _seeds = runtime.Random.Fork("functions");
-        _active = new Active(ActiveDeployment.Empty, new WorkerPool(ModuleSet.Empty, runtime.Time, _options.MaxIdleWorkers, _options.UdfLimits));
+        _active = new Active(ActiveDeployment.Empty, new WorkerPool(ModuleSet.Empty, runtime.Time, _options.MaxIdleWorkers, _options.UdfLimits, _options.ValueConversion));
     }
 
     public ActiveDeployment Deployment => _active.Deployment;
@@ -40,7 +40,7 @@ public sealed partial class FunctionRunner
     /// running finish on the old one.
     /// </summary>
     public void Deploy(ActiveDeployment deployment) =>
-        _active = new Active(deployment, new WorkerPool(deployment.Modules, _runtime.Time, _options.MaxIdleWorkers, _options.UdfLimits));
+        _active = new Active(deployment, new WorkerPool(deployment.Modules, _runtime.Time, _options.MaxIdleWorkers, _options.UdfLimits, _options.ValueConversion));
 
     /// <summary>
     /// Prepares <paramref name="workers"/> engines of the active deployment ahead of requests: each

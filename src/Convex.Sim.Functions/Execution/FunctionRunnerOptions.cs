@@ -1,4 +1,5 @@
 using Convex.Sim.Functions.Hosting;
+using Convex.Sim.Functions.Library;
 
 namespace Convex.Sim.Functions.Execution;
 
@@ -10,6 +11,12 @@ public sealed record FunctionRunnerOptions
 
     /// <summary>Limits of actions.</summary>
     public ExecutionLimits ActionLimits { get; init; } = new ExecutionLimits().ForActions();
+
+    /// <summary>
+    /// Whether recognised versions of the library's value conversion run as native code (the
+    /// default) or as the bundle's JavaScript; results and errors are the same either way.
+    /// </summary>
+    public ValueConversion ValueConversion { get; init; } = ValueConversion.Native;
 
     /// <summary>Idle engines kept per deployment.</summary>
     public int MaxIdleWorkers { get; init; } = 16;

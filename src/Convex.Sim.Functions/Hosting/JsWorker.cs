@@ -1,4 +1,5 @@
 using Convex.Sim.Core;
+using Convex.Sim.Functions.Library;
 using Convex.Sim.Functions.Modules;
 using Convex.Sim.Functions.WebApis;
 using Jint;
@@ -28,7 +29,10 @@ internal sealed class JsWorker
 
     /// <param name="engineLimits">Memory, call-depth and array-length limits, fixed when the engine is built
     /// (Jint applies them per engine); time and statement budgets are set per execution.</param>
-    public JsWorker(ModuleSet modules, TimeProvider clock, ExecutionLimits? engineLimits = null)
+    /// <param name="conversion">Whether recognised library value conversion runs natively (<see cref="ValueConversion"/>).</param>
+    public JsWorker(
+        ModuleSet modules, TimeProvider clock, ExecutionLimits? engineLimits = null,
+        ValueConversion conversion = ValueConversion.Native)
     {
         var limits = engineLimits ?? new ExecutionLimits();
         Modules = modules;
@@ -36,7 +40,7 @@ internal sealed class JsWorker
         Budget = new ExecutionBudget(clock);
         Engine = new Engine(options =>
         {
-            options.EnableModules(new ModuleLoader(modules));
+            options.EnableModules(new ModuleLoader(modules, conversion));
             options.TimeSystem = Clock;
             options.Culture = System.Globalization.CultureInfo.InvariantCulture;
             options.Constraints.StackOverflowGuard = true;
@@ -55,6 +59,9 @@ internal sealed class JsWorker
     }
 
     public Engine Engine { get; }
+
+    /// <summary>The native value conversion the substituted library calls (installed whatever the mode; unused when interpreted).</summary>
+    internal NativeValueConversion NativeConversion { get; private set; } = null!;
 
     public ModuleSet Modules { get; }
 
@@ -172,6 +179,7 @@ internal sealed class JsWorker
         }));
         convex.Set("jsSyscall", Function("jsSyscall", 2, (_, args) =>
             Guard(() => Host.JsSyscall(StringArg(args, 0, "op"), args.Length > 1 ? args[1] : JsValue.Undefined))));
+        NativeConversion = NativeValueConversion.Install(Engine, convex);
         Engine.SetValue("Convex", convex);
     }
 

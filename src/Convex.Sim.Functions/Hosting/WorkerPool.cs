@@ -1,3 +1,4 @@
+using Convex.Sim.Functions.Library;
 using Convex.Sim.Functions.Modules;
 
 namespace Convex.Sim.Functions.Hosting;
@@ -7,7 +8,9 @@ namespace Convex.Sim.Functions.Hosting;
 /// the simulator) unless an execution poisoned them; creating one costs a few hundred
 /// microseconds plus module evaluation on first import.
 /// </summary>
-internal sealed class WorkerPool(ModuleSet modules, TimeProvider clock, int maxIdle, ExecutionLimits engineLimits)
+internal sealed class WorkerPool(
+    ModuleSet modules, TimeProvider clock, int maxIdle, ExecutionLimits engineLimits,
+    ValueConversion conversion = ValueConversion.Native)
 {
     private readonly Stack<JsWorker> _idle = new();
     private readonly Lock _lock = new();
@@ -24,7 +27,7 @@ internal sealed class WorkerPool(ModuleSet modules, TimeProvider clock, int maxI
             }
         }
 
-        return new JsWorker(modules, clock, engineLimits);
+        return new JsWorker(modules, clock, engineLimits, conversion);
     }
 
     public void Return(JsWorker worker)

@@ -1,3 +1,4 @@
+using Convex.Sim.Functions.Library;
 using Jint;
 using Jint.Runtime.Modules;
 
@@ -7,7 +8,7 @@ namespace Convex.Sim.Functions.Modules;
 /// Serves a <see cref="ModuleSet"/> to one engine: resolves <c>convex:/</c> and relative
 /// specifiers and builds modules from the shared prepared ASTs. Nothing is read from disk.
 /// </summary>
-internal sealed class ModuleLoader(ModuleSet modules) : IModuleLoader
+internal sealed class ModuleLoader(ModuleSet modules, ValueConversion conversion) : IModuleLoader
 {
     public ResolvedSpecifier Resolve(string? referencingModuleLocation, ModuleRequest moduleRequest)
     {
@@ -17,7 +18,7 @@ internal sealed class ModuleLoader(ModuleSet modules) : IModuleLoader
 
     public Module LoadModule(Engine engine, ResolvedSpecifier resolved)
     {
-        var prepared = modules.Prepared(ModulePath.FromSpecifier(resolved.Key));
+        var prepared = modules.Prepared(ModulePath.FromSpecifier(resolved.Key), conversion);
         return ModuleFactory.BuildSourceTextModule(engine, prepared);
     }
 }

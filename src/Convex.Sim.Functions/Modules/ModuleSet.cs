@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Acornima.Ast;
 using Convex.Sim.Core;
+using Convex.Sim.Functions.Library;
 using Jint;
 
 namespace Convex.Sim.Functions.Modules;
@@ -47,23 +48,73 @@ public sealed class ModuleSet
     /// <summary>The shared parsed form of a module; a syntax error surfaces as a clear error.</summary>
     internal Prepared<Module> Prepared(string path) => Find(path).Prepared.Value;
 
+    /// <summary>
+    /// The parsed form engines run under <paramref name="conversion"/>: with
+    /// <see cref="ValueConversion.Native"/>, the library's value conversion bound to native code
+    /// when the module holds a recognised version of it (<see cref="LibrarySubstitution"/>).
+    /// </summary>
+    internal Prepared<Module> Prepared(string path, ValueConversion conversion) => conversion switch
+    {
+        ValueConversion.Native => Find(path).Substituted.Value,
+        ValueConversion.Interpreted => Find(path).Prepared.Value,
+    };
+
+    /// <summary>Whether the module's value conversion runs natively under <see cref="ValueConversion.Native"/>.</summary>
+    internal bool IsSubstituted(string path) => !ReferenceEquals(Find(path).Substituted.Value.Program, Find(path).Prepared.Value.Program);
+
     private Entry Find(string path) =>
         _modules.TryGetValue(path, out var entry)
             ? entry
             : throw new ConvexException("ModuleNotFound", $"Module \"{path}\" was not pushed");
 
-    private sealed class Entry(ModuleSource module)
+    private sealed class Entry
     {
-        public ModuleSource Module { get; } = module;
+        public Entry(ModuleSource module)
+        {
+            Module = module;
+            // ExecutionAndPublication: in production several engines may ask at once; parse once.
+            Prepared = new(() => Parse(module.Source, module), LazyThreadSafetyMode.ExecutionAndPublication);
+            Substituted = new(Substitute, LazyThreadSafetyMode.ExecutionAndPublication);
+        }
 
-        // ExecutionAndPublication: in production several engines may ask at once; parse once.
-        public Lazy<Prepared<Module>> Prepared { get; } = new(() => Parse(module), LazyThreadSafetyMode.ExecutionAndPublication);
+        public ModuleSource Module { get; }
 
-        private static Prepared<Module> Parse(ModuleSource module)
+        public Lazy<Prepared<Module>> Prepared { get; }
+
+        /// <summary>The same module with recognised library functions bound to native code, or <see cref="Prepared"/> itself.</summary>
+        public Lazy<Prepared<Module>> Substituted { get; }
+
+        /// <summary>
+        /// Modules without the library's markers (every user module) are parsed once, as pushed. The
+        /// library chunk is parsed by Acornima alone for the fingerprints, then prepared for Jint in
+        /// its substituted form only: one Jint preparation per module either way.
+        /// </summary>
+        private Prepared<Module> Substitute()
+        {
+            if (!LibrarySubstitution.MayContain(Module.Source))
+            {
+                return Prepared.Value;
+            }
+
+            Module program;
+            try
+            {
+                program = new Acornima.Parser().ParseModule(Module.Source);
+            }
+            catch (Exception e) when (e is Acornima.SyntaxErrorException or Acornima.ParseErrorException)
+            {
+                return Prepared.Value; // reports the syntax error the usual way
+            }
+
+            var rewritten = LibrarySubstitution.Rewrite(program, Module.Source);
+            return rewritten is null ? Prepared.Value : Parse(rewritten, Module);
+        }
+
+        private static Prepared<Module> Parse(string source, ModuleSource module)
         {
             try
             {
-                return Engine.PrepareModule(module.Source, ModulePath.ToSpecifier(module.Path));
+                return Engine.PrepareModule(source, ModulePath.ToSpecifier(module.Path));
             }
             catch (Exception e) when (e is ScriptPreparationException or Acornima.SyntaxErrorException or Acornima.ParseErrorException)
             {

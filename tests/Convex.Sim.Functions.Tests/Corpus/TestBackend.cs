@@ -2,6 +2,7 @@ using Convex.Sim.Testing.Corpus;
 using Convex.Sim.Core.Values;
 using Convex.Sim.Functions.Deployment;
 using Convex.Sim.Functions.Execution;
+using Convex.Sim.Functions.Library;
 using Convex.Sim.Runtime.Production;
 using Convex.Sim.Storage.Memory;
 using DatabaseEngine = Convex.Sim.Database.Database;
@@ -32,9 +33,23 @@ internal sealed class TestBackend
         UdfLimits = new Convex.Sim.Functions.Hosting.ExecutionLimits { UserTime = TimeSpan.FromSeconds(30) },
     };
 
+    /// <summary>
+    /// The value conversion every corpus test runs with: native by default;
+    /// <c>CONVEX_SIM_TEST_VALUE_CONVERSION=Interpreted</c> runs the whole suite on the library's own
+    /// JavaScript (both must pass, see docs/functions.md).
+    /// </summary>
+    public static ValueConversion Conversion { get; } =
+        Enum.TryParse<ValueConversion>(Environment.GetEnvironmentVariable("CONVEX_SIM_TEST_VALUE_CONVERSION"), out var mode)
+            ? mode
+            : ValueConversion.Native;
+
+    /// <summary><paramref name="options"/> (or the defaults) with the suite's <see cref="Conversion"/>.</summary>
+    public static FunctionRunnerOptions WithConversion(FunctionRunnerOptions? options = null) =>
+        (options ?? new FunctionRunnerOptions()) with { ValueConversion = Conversion };
+
     public static async Task<TestBackend> StartAsync(FunctionRunnerOptions? options = null)
     {
-        options ??= Relaxed;
+        options = WithConversion(options ?? Relaxed);
         var runtime = new ProductionRuntime(seed: 7);
         var database = await DatabaseEngine.OpenAsync(runtime, new MemoryPersistence(), Convex.Sim.Database.DatabaseOptions.Default, Ct);
         var runner = new FunctionRunner(database, runtime, options);

@@ -90,7 +90,7 @@ public sealed class EnvironmentTests
         var runtime = new ProductionRuntime(seed: 5);
         var database = await DatabaseEngine.OpenAsync(
             runtime, new MemoryPersistence(), Database.DatabaseOptions.Default, Ct);
-        var runner = new FunctionRunner(database, runtime);
+        var runner = new FunctionRunner(database, runtime, Corpus.TestBackend.WithConversion());
         runner.Deploy(await Deployer.PrepareAsync([new ModuleSource("env.js", Module)], null, runtime, Ct));
         return runner;
     }

@@ -46,7 +46,7 @@ public sealed class ObservationTests
         var runtime = new ProductionRuntime(seed: 9);
         var database = await DatabaseEngine.OpenAsync(
             runtime, new MemoryPersistence(), Database.DatabaseOptions.Default, Ct);
-        var runner = new FunctionRunner(database, runtime);
+        var runner = new FunctionRunner(database, runtime, Corpus.TestBackend.WithConversion());
         runner.Deploy(await Deployer.PrepareAsync([new ModuleSource("talk.js", Module)], null, runtime, Ct));
         var recorder = new Recorder();
         runner.Observer = recorder;

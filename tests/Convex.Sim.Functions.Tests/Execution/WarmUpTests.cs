@@ -31,7 +31,7 @@ public sealed class WarmUpTests
     {
         var runtime = new ProductionRuntime(seed: 3);
         var database = await DatabaseEngine.OpenAsync(runtime, new MemoryPersistence(), Database.DatabaseOptions.Default, Ct);
-        var runner = new FunctionRunner(database, runtime);
+        var runner = new FunctionRunner(database, runtime, Corpus.TestBackend.WithConversion());
         runner.Deploy(await Deployer.PrepareAsync([new ModuleSource("ping.js", Module)], null, runtime, Ct));
         return runner;
     }

@@ -2,6 +2,7 @@ using Convex.Sim.Testing.Corpus;
 using Convex.Sim.Core.Values;
 using Convex.Sim.Functions.Deployment;
 using Convex.Sim.Functions.Execution;
+using Convex.Sim.Functions.Library;
 using Convex.Sim.Functions.Tests.Corpus;
 using Convex.Sim.Simulator.Scheduling;
 using Convex.Sim.Storage.Memory;
@@ -35,7 +36,19 @@ public sealed class SimulatedRunnerTests
         Assert.Contains("sleep elapsed 250", first.Results); // virtual time passed exactly
     }
 
-    private static (List<string> Results, ulong TraceHash) RunScript(ActiveDeployment deployment, ulong seed)
+    [Fact]
+    public async Task Native_and_interpreted_value_conversion_give_the_same_run()
+    {
+        var deployment = await CorpusBundle.DeploymentAsync();
+        var native = RunScript(deployment, seed: 11, ValueConversion.Native);
+        var interpreted = RunScript(deployment, seed: 11, ValueConversion.Interpreted);
+        Assert.Equal(interpreted.Results, native.Results);
+        Assert.Equal(interpreted.TraceHash, native.TraceHash);
+        Assert.Contains(native.Results, r => r.Contains("[\"s2\",\"s1\"]", StringComparison.Ordinal));
+    }
+
+    private static (List<string> Results, ulong TraceHash) RunScript(
+        ActiveDeployment deployment, ulong seed, ValueConversion conversion = ValueConversion.Native)
     {
         var loop = new SimLoop(seed, Epoch);
         var node = new SimNode(loop, "db");
@@ -45,7 +58,7 @@ public sealed class SimulatedRunnerTests
             var runtime = node.CreateRuntime(buggify: false);
             var database = await DatabaseEngine.OpenAsync(runtime, new MemoryPersistence(), Database.DatabaseOptions.Default, CancellationToken.None);
             await Deployer.ApplySchemaAsync(database, deployment.Schema!, CancellationToken.None);
-            var runner = new FunctionRunner(database, runtime, FunctionRunnerOptions.Deterministic);
+            var runner = new FunctionRunner(database, runtime, FunctionRunnerOptions.Deterministic with { ValueConversion = conversion });
             runner.Deploy(deployment);
             async Task Record(Task<FunctionResult> call)
             {
