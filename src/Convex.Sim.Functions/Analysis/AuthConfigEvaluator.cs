@@ -41,6 +41,7 @@ public static class AuthConfigEvaluator
         // JSON.stringify drops undefined fields (an unset process.env variable); the server reports them missing.
         return new JsonSerializer(ns.Engine).Serialize(config) is JsString json
             ? json.ToString()
-            : throw new ConvexException("InvalidAuthConfig", $"{ModulePath}: the default export is not JSON-serializable");
+            : throw new ConvexException(
+                "InvalidAuthConfig", $"{ModulePath}: the default export is not JSON-serializable");
     }
 }

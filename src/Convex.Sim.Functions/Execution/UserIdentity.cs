@@ -27,7 +27,8 @@ public sealed record UserIdentity(ConvexObject Claims)
 
         if (attributes["issuer"] is ConvexString issuer && attributes["subject"] is ConvexString subject)
         {
-            var identity = new UserIdentity(attributes.With("tokenIdentifier", new ConvexString($"{issuer.Value}|{subject.Value}")));
+            var tokenIdentifier = new ConvexString($"{issuer.Value}|{subject.Value}");
+            var identity = new UserIdentity(attributes.With("tokenIdentifier", tokenIdentifier));
             Invariant.Assert(identity.TokenIdentifier.Length > 0);
             return identity;
         }

@@ -40,7 +40,8 @@ internal sealed class Jwt
     public IReadOnlyList<string> Audiences => Claims.TryGetProperty("aud", out var aud) ? aud.ValueKind switch
     {
         JsonValueKind.String => [aud.GetString()!],
-        JsonValueKind.Array => [.. aud.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.String).Select(a => a.GetString()!)],
+        JsonValueKind.Array =>
+            [.. aud.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.String).Select(a => a.GetString()!)],
         _ => [],
     } : [];
 

@@ -24,7 +24,8 @@ internal sealed class KeyDocumentCache(IKeyDocumentFetcher fetcher, TimeProvider
     /// The keys at <paramref name="jwksUrl"/>. With <paramref name="refresh"/> (the wanted key was
     /// not in the last answer), a set older than <see cref="RefreshIntervalMin"/> is fetched again.
     /// </summary>
-    public async Task<IReadOnlyList<JsonWebKey>> GetKeysAsync(string jwksUrl, bool refresh, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<JsonWebKey>> GetKeysAsync(
+        string jwksUrl, bool refresh, CancellationToken cancellationToken)
     {
         if (jwksUrl.StartsWith("data:", StringComparison.Ordinal))
         {

@@ -28,7 +28,8 @@ internal sealed class RequestAuthenticator(TokenValidator tokens, InstanceIdenti
     /// The caller of a function endpoint. A wrong admin key is a 403 <c>BadDeployKey</c>; a refused
     /// token or a malformed header a 401 <c>InvalidAuthHeader</c> saying why.
     /// </summary>
-    public async ValueTask<Caller> AuthenticateAsync(HttpRequest request, bool adminOnly, CancellationToken cancellationToken)
+    public async ValueTask<Caller> AuthenticateAsync(
+        HttpRequest request, bool adminOnly, CancellationToken cancellationToken)
     {
         var header = request.Headers.Authorization.ToString();
         if (header.Length == 0)

@@ -94,7 +94,8 @@ internal sealed class TokenValidator(KeyDocumentCache keys, TimeProvider clock)
     {
         var jwksUrl = provider.Kind switch
         {
-            AuthProviderKind.Oidc => await keys.GetJwksUriAsync(AuthProvider.NormalizeIssuer(provider.Issuer), cancellationToken),
+            AuthProviderKind.Oidc =>
+                await keys.GetJwksUriAsync(AuthProvider.NormalizeIssuer(provider.Issuer), cancellationToken),
             AuthProviderKind.CustomJwt => provider.Jwks!,
         };
         var candidates = Candidates(await keys.GetKeysAsync(jwksUrl, refresh: false, cancellationToken), jwt, algorithm);
@@ -125,7 +126,8 @@ internal sealed class TokenValidator(KeyDocumentCache keys, TimeProvider clock)
     private DateTimeOffset CheckTimes(Jwt jwt)
     {
         var now = clock.GetUtcNow();
-        var expiresAt = jwt.TimeClaim("exp") ?? throw new InvalidTokenException("Token is missing the \"exp\" (expiry) claim");
+        var expiresAt = jwt.TimeClaim("exp")
+            ?? throw new InvalidTokenException("Token is missing the \"exp\" (expiry) claim");
         if (now - Leeway >= expiresAt)
         {
             throw new InvalidTokenException(
@@ -139,12 +141,14 @@ internal sealed class TokenValidator(KeyDocumentCache keys, TimeProvider clock)
 
         if (jwt.TimeClaim("iat") is { } issuedAt && now + Leeway < issuedAt)
         {
-            throw new InvalidTokenException($"Token was issued in the future, at {issuedAt:yyyy-MM-ddTHH:mm:ssZ} (\"iat\")");
+            throw new InvalidTokenException(
+                $"Token was issued in the future, at {issuedAt:yyyy-MM-ddTHH:mm:ssZ} (\"iat\")");
         }
 
         Invariant.Assert(expiresAt > now - Leeway);
         return expiresAt + Leeway;
     }
 
-    private static string Shorten(string url) => url.StartsWith("data:", StringComparison.Ordinal) ? "the inline JWKS" : url;
+    private static string Shorten(string url) =>
+        url.StartsWith("data:", StringComparison.Ordinal) ? "the inline JWKS" : url;
 }

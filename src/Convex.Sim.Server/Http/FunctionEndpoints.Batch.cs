@@ -18,7 +18,8 @@ internal sealed partial class FunctionEndpoints
     /// <summary><c>POST /api/query_at_ts</c>: <c>{path, args, ts, format}</c>, ts as from <c>query_ts</c>.</summary>
     public async Task QueryAtTimestampAsync(HttpContext context)
     {
-        var caller = await authenticator.AuthenticateAsync(context.Request, adminOnly: false, context.RequestAborted);
+        var caller = await authenticator.AuthenticateAsync(
+            context.Request, adminOnly: false, context.RequestAborted);
         using var body = await FunctionRequest.ReadBodyAsync(context.Request, context.RequestAborted);
         var request = FunctionRequest.FromBody(body.RootElement, ValueFormat.CleanJson);
         var ts = ParseTimestamp(body.RootElement);
@@ -30,7 +31,8 @@ internal sealed partial class FunctionEndpoints
     /// <summary><c>POST /api/query_batch</c>: <c>{"queries":[{path,args,format},…]}</c> → <c>{"results":[…]}</c>.</summary>
     public async Task QueryBatchAsync(HttpContext context)
     {
-        var caller = await authenticator.AuthenticateAsync(context.Request, adminOnly: false, context.RequestAborted);
+        var caller = await authenticator.AuthenticateAsync(
+            context.Request, adminOnly: false, context.RequestAborted);
         using var body = await FunctionRequest.ReadBodyAsync(context.Request, context.RequestAborted);
         if (!body.RootElement.TryGetProperty("queries", out var queries) || queries.ValueKind != JsonValueKind.Array)
         {

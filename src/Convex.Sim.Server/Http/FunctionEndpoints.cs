@@ -49,7 +49,8 @@ internal sealed partial class FunctionEndpoints(
     /// <summary><c>GET /api/query?path=…&amp;args=…&amp;format=…</c>.</summary>
     public async Task QueryFromQueryStringAsync(HttpContext context)
     {
-        var caller = await authenticator.AuthenticateAsync(context.Request, adminOnly: false, context.RequestAborted);
+        var caller = await authenticator.AuthenticateAsync(
+            context.Request, adminOnly: false, context.RequestAborted);
         var request = FunctionRequest.FromQueryString(context.Request.Query, ValueFormat.CleanJson);
         await RunAsync(context, Endpoint.Query, request, caller);
     }
@@ -60,7 +61,8 @@ internal sealed partial class FunctionEndpoints(
     /// </summary>
     public async Task RunByUrlAsync(HttpContext context, string? route)
     {
-        var caller = await authenticator.AuthenticateAsync(context.Request, adminOnly: false, context.RequestAborted);
+        var caller = await authenticator.AuthenticateAsync(
+            context.Request, adminOnly: false, context.RequestAborted);
         // Routing has already URL-decoded the segments.
         var segments = (route ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (segments.Length < 2)

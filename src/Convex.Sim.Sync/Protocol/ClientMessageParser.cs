@@ -109,7 +109,9 @@ public static class ClientMessageParser
             new IdentityVersion(RequiredUInt(root, "baseVersion")), Impersonating(root));
     }
 
-    /// <summary>The optional <c>impersonating</c> (or <c>actingAs</c>) attribute object of an admin <c>Authenticate</c>.</summary>
+    /// <summary>
+    /// The optional <c>impersonating</c> (or <c>actingAs</c>) attribute object of an admin <c>Authenticate</c>.
+    /// </summary>
     private static ConvexObject? Impersonating(JsonElement root)
     {
         if (!root.TryGetProperty("impersonating", out var attributes) && !root.TryGetProperty("actingAs", out attributes))
