@@ -6,6 +6,7 @@ using Convex.Sim.Functions.Deployment;
 using Convex.Sim.Functions.Execution;
 using Convex.Sim.Functions.Modules;
 using Convex.Sim.Runtime.Production;
+using Convex.Sim.Server.Auth;
 using Convex.Sim.Server.Deployment;
 using Convex.Sim.Server.Http;
 using Convex.Sim.Server.Logs;
@@ -42,6 +43,7 @@ internal sealed class ConvexServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly PushCoordinator _pushes;
     private readonly EnvironmentCoordinator _environment;
+    private readonly RequestAuthenticator _authenticator;
     private int _stopped;
     private Task _expiry = Task.CompletedTask;
     private int _requestsInFlight;
@@ -59,8 +61,10 @@ internal sealed class ConvexServer : IAsyncDisposable
         Options = options;
         _logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Convex.Sim.Server");
         Subscriptions = app.Services.GetRequiredService<SubscriptionManager>();
+        Tokens = app.Services.GetRequiredService<TokenValidator>();
+        _authenticator = app.Services.GetRequiredService<RequestAuthenticator>();
         _pushes = new PushCoordinator(
-            database, runner, runtime, new DeploymentStore(options.DataDirectory), _logger, Subscriptions);
+            database, runner, runtime, new DeploymentStore(options.DataDirectory), _logger, Subscriptions, Tokens);
         _environment = new EnvironmentCoordinator(
             new EnvironmentStore(options.DataDirectory), runner, database, Subscriptions);
         FunctionLog = new FunctionLog(runtime.Time);
@@ -75,6 +79,9 @@ internal sealed class ConvexServer : IAsyncDisposable
     public SubscriptionManager Subscriptions { get; }
 
     public InstanceIdentity Identity { get; }
+
+    /// <summary>Checks user tokens against the active deployment's <c>auth.config.js</c> providers.</summary>
+    internal TokenValidator Tokens { get; }
 
     /// <summary>Recent executions of user functions, streamed to <c>npx convex logs</c>.</summary>
     public FunctionLog FunctionLog { get; }
@@ -142,6 +149,12 @@ internal sealed class ConvexServer : IAsyncDisposable
             builder.Services.AddSingleton(runner);
             builder.Services.AddSingleton(identity);
             builder.Services.AddSingleton(new SubscriptionManager(database));
+            builder.Services.AddSingleton<IKeyDocumentFetcher, HttpKeyDocumentFetcher>();
+            builder.Services.AddSingleton(services => new KeyDocumentCache(
+                services.GetRequiredService<IKeyDocumentFetcher>(), runtime.Time));
+            builder.Services.AddSingleton(services => new TokenValidator(
+                services.GetRequiredService<KeyDocumentCache>(), runtime.Time));
+            builder.Services.AddSingleton<RequestAuthenticator>();
             builder.Services.AddSingleton<FunctionEndpoints>();
             var app = builder.Build();
             var server = new ConvexServer(app, persistence, runtime, database, runner, identity, options);
@@ -240,7 +253,8 @@ internal sealed class ConvexServer : IAsyncDisposable
         app.MapPost("/api/run/{**path}",
             context => endpoints.RunByUrlAsync(context, context.Request.RouteValues["path"] as string));
 
-        var sync = new SyncEndpoint(Runner, Database, _runtime, Subscriptions, Identity, _logger, app.Lifetime.ApplicationStopping);
+        var sync = new SyncEndpoint(
+            Runner, Database, _runtime, Subscriptions, Identity, Tokens, _logger, app.Lifetime.ApplicationStopping);
         app.Map("/api/sync", sync.HandleAsync);
         app.Map("/api/{version}/sync", sync.HandleAsync);
 
@@ -269,7 +283,7 @@ internal sealed class ConvexServer : IAsyncDisposable
         var onSiteOrigin = SiteUrl is not null && context.Connection.LocalPort == SiteUrl.Port;
         if (onSiteOrigin || context.Request.Path.StartsWithSegments("/http", StringComparison.Ordinal))
         {
-            await new SiteEndpoints(Runner, Database, Subscriptions).HandleAsync(context, onSiteOrigin);
+            await new SiteEndpoints(Runner, Database, Subscriptions, _authenticator).HandleAsync(context, onSiteOrigin);
             return;
         }
 

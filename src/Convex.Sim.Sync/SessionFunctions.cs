@@ -36,11 +36,12 @@ internal sealed class SessionFunctions(FunctionRunner runner, DatabaseEngine dat
             var call = new FunctionCall(request.UdfPath, args)
             {
                 At = ts,
-                AllowInternal = identity == SessionIdentity.Admin,
+                AllowInternal = identity.AllowsInternal,
+                Identity = identity.User,
                 Journal = query.Journal,
             };
             query.CallKey ??= $"{request.UdfPath}\n{ConvexJson.Encode(args)}";
-            var key = $"{identity}\n{query.CallKey}\n{query.Journal}";
+            var key = $"{identity.Key}\n{query.CallKey}\n{query.Journal}";
             var shared = await subscriptions.RunSharedAsync(key, ts, () => RunAtAsync(call, ts));
             var result = shared.Result;
             subscriptions.Track(tracking, request.QueryId, result.ReadSet, ts);
@@ -91,7 +92,8 @@ internal sealed class SessionFunctions(FunctionRunner runner, DatabaseEngine dat
 
         var call = new FunctionCall(mutation.UdfPath, args)
         {
-            AllowInternal = identity == SessionIdentity.Admin,
+            AllowInternal = identity.AllowsInternal,
+            Identity = identity.User,
             SessionRequest = clientSessionId is null ? null : new SessionRequestKey(clientSessionId, mutation.RequestId),
         };
         try
@@ -116,7 +118,8 @@ internal sealed class SessionFunctions(FunctionRunner runner, DatabaseEngine dat
         var call = new FunctionCall(action.UdfPath, args)
         {
             RequestId = $"{clientSessionId}-{action.RequestId}",
-            AllowInternal = identity == SessionIdentity.Admin,
+            AllowInternal = identity.AllowsInternal,
+            Identity = identity.User,
         };
         return await runner.RunActionAsync(call, cancellationToken);
     }

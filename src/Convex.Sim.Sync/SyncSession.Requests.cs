@@ -63,6 +63,11 @@ public sealed partial class SyncSession
         // Not cancelled with the session: a mutation that started runs to its end (its outcome is
         // recorded, so the client's re-sent copy gets it); the database is never handed a
         // cancellable token from here, which in the simulator would resume on the thread pool.
+        if (await EndIfIdentityExpiredOutsideGateAsync(cancellationToken))
+        {
+            return;
+        }
+
         var result = await _functions.RunMutationAsync(mutation, ClientSessionId, _identity, CancellationToken.None);
         var outcome = FunctionResults.ToOutcome(result);
         await _subscriptions.NotifyCommitAsync(result.Ts);
@@ -77,7 +82,7 @@ public sealed partial class SyncSession
             await SendAsync(new MutationResponse(mutation.RequestId, outcome, outcome.Succeeded ? result.Ts : null),
                 cancellationToken);
             await AdvanceAsync([], [], TransitionKind.Always, Rerun.Invalidated, cancellationToken);
-            Invariant.Assert(!outcome.Succeeded || _current.Ts >= result.Ts);
+            Invariant.Assert(_closed || !outcome.Succeeded || _current.Ts >= result.Ts);
         }
         finally
         {
@@ -98,6 +103,11 @@ public sealed partial class SyncSession
     private async Task ActionAsync(ActionRequest action, CancellationToken cancellationToken)
     {
         await Task.Yield(); // return to the receive loop before the action's first step
+        if (await EndIfIdentityExpiredOutsideGateAsync(cancellationToken))
+        {
+            return;
+        }
+
         var result = await _functions.RunActionAsync(action, ClientSessionId, _identity, CancellationToken.None);
         await _subscriptions.NotifyCommitAsync(_database.LatestTs);
         await RespondToActionAsync(action, FunctionResults.ToOutcome(result), cancellationToken);

@@ -101,7 +101,7 @@ public sealed partial class SyncSession
 
             _receivedQuerySet = modify.NewVersion;
             await AdvanceAsync(added, removed, TransitionKind.Always, Rerun.Invalidated, cancellationToken);
-            Invariant.Assert(_current.QuerySet == modify.NewVersion);
+            Invariant.Assert(_closed || _current.QuerySet == modify.NewVersion);
         }
         finally
         {
@@ -136,6 +136,11 @@ public sealed partial class SyncSession
         CancellationToken cancellationToken)
     {
         Invariant.Assert(_gate.CurrentCount == 0);
+        if (await EndIfIdentityExpiredAsync(cancellationToken))
+        {
+            return; // nothing is sent under an expired identity (§3.9)
+        }
+
         var (ts, invalidated, all) = Tracking.Manager.Claim(Tracking);
         Invariant.Assert(ts >= _current.Ts);
         var everything = all || rerun == Rerun.All || _identityChanged;

@@ -9,6 +9,13 @@ public sealed record SyncSessionOptions
     /// <summary>Checks an admin key sent in <c>Authenticate</c>; null refuses admin authentication.</summary>
     public Func<string, bool>? IsAdminKey { get; init; }
 
+    /// <summary>
+    /// Checks a user token (JWT) sent in <c>Authenticate</c> against the deployment's auth providers
+    /// (convex-compat §7.14.2); null refuses user authentication. It may fetch keys over the network,
+    /// which only the server can do, hence a delegate rather than a dependency.
+    /// </summary>
+    public Func<string, CancellationToken, ValueTask<UserTokenValidation>>? ValidateUserToken { get; init; }
+
     /// <summary>Mutations waiting behind the running one; beyond this the connection is closed (the client reconnects and re-sends).</summary>
     public int PendingMutationsMax { get; init; } = 1000;
 

@@ -54,6 +54,10 @@ internal sealed class CliApp : IDisposable
     public Task<CliResult> RunScriptAsync(Uri url, string script) =>
         RunNodeAsync([script], new Dictionary<string, string> { ["CONVEX_URL"] = url.ToString().TrimEnd('/') });
 
+    /// <summary><see cref="RunScriptAsync(Uri, string)"/> with more environment variables.</summary>
+    public Task<CliResult> RunScriptAsync(Uri url, string script, IReadOnlyDictionary<string, string> environment) =>
+        RunNodeAsync([script], new Dictionary<string, string>(environment) { ["CONVEX_URL"] = url.ToString().TrimEnd('/') });
+
     /// <summary>Runs <c>convex &lt;args&gt;</c> against a self-hosted URL; kills it after 60 s.</summary>
     public Task<CliResult> RunAsync(Uri url, string adminKey, params string[] args) =>
         RunNodeAsync(["node_modules/convex/bin/main.js", .. args], new Dictionary<string, string>

@@ -144,13 +144,13 @@ public sealed class HttpActionTests(ServerFixture fixture) : IClassFixture<Serve
     }
 
     [Fact]
-    public async Task A_Bearer_token_does_not_block_the_request_but_has_no_identity_yet()
+    public async Task A_bad_Bearer_token_does_not_block_the_request_but_getUserIdentity_says_why()
     {
         using var site = Site();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/identity");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "not-a-jwt");
         using var response = await site.SendAsync(request, TestServer.Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Contains("does not validate user tokens yet", (await JsonOf(response)).GetProperty("error").GetString());
+        Assert.Contains("Could not decode token", (await JsonOf(response)).GetProperty("error").GetString());
     }
 }

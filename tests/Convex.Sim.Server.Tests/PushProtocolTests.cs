@@ -105,6 +105,34 @@ public sealed class PushProtocolTests
         Assert.True(listed.GetProperty("status").GetString() == "success", listed.ToString());
     }
 
+    [Fact]
+    public async Task Auth_config_providers_come_back_as_app_auth_and_a_bad_provider_fails_the_push()
+    {
+        await using var server = await TestServer.StartAsync(deploy: false);
+        var key = server.Server.Identity.AdminKey;
+        var config = new Module("auth.config.js",
+            """export default { providers: [{ domain: "https://clerk.example.com", applicationID: "convex" }] };""",
+            "isolate");
+        var start = await PostBrotliAsync(server, "/api/deploy2/start_push", StartPushBody(key, [.. CorpusModules(), config]));
+        Assert.True(start.Status == 200, start.Body.ToString());
+        Assert.Equal("""[{"domain":"https://clerk.example.com","applicationID":"convex"}]""",
+            start.Body.GetProperty("appAuth").GetRawText());
+        var finish = await PostBrotliAsync(server, "/api/deploy2/finish_push",
+            $$"""{"adminKey":{{JsonSerializer.Serialize(key)}},"startPush":{{start.Body.GetRawText()}}}""");
+        Assert.True(finish.Status == 200, finish.Body.ToString());
+        Assert.Equal("""{"added":["OIDC(domain=https://clerk.example.com, app_id=convex)"],"removed":[]}""",
+            finish.Body.GetProperty("authDiff").GetRawText());
+
+        var bad = new Module("auth.config.js",
+            """export default { providers: [{ type: "customJwt", issuer: "i", jwks: "https://k", algorithm: "HS256" }] };""",
+            "isolate");
+        var refused = await PostBrotliAsync(server, "/api/deploy2/start_push", StartPushBody(key, [.. CorpusModules(), bad]));
+        Assert.Equal(400, refused.Status);
+        Assert.Equal("InvalidAuthConfig", refused.Body.GetProperty("code").GetString());
+        Assert.Contains("providers[0].algorithm is \"HS256\"", refused.Body.GetProperty("message").GetString(),
+            StringComparison.Ordinal);
+    }
+
     private sealed record Module(string Path, string Source, string Environment);
 
     private static List<Module> CorpusModules() =>

@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using Convex.Sim.Core;
 using Convex.Sim.Database.Schema;
+using Convex.Sim.Functions.Analysis;
 using Convex.Sim.Functions.Deployment;
 using Convex.Sim.Functions.Execution;
 using Convex.Sim.Runtime;
+using Convex.Sim.Server.Auth;
 using Convex.Sim.Server.Http;
 using Convex.Sim.Sync;
 using Microsoft.AspNetCore.Http;
@@ -25,13 +27,16 @@ internal sealed record PushRequest(
 /// applied (data check, index backfill) by <c>wait_for_schema</c>.
 /// </summary>
 internal sealed class PendingPush(
-    string id, PushedApp app, ActiveDeployment deployment, IndexPlan indexes, bool dryRun)
+    string id, PushedApp app, ActiveDeployment deployment, AuthConfig auth, IndexPlan indexes, bool dryRun)
 {
     public string Id { get; } = id;
 
     public PushedApp App { get; } = app;
 
     public ActiveDeployment Deployment { get; } = deployment;
+
+    /// <summary>The providers of the push's <c>auth.config.js</c> (none without one).</summary>
+    public AuthConfig Auth { get; } = auth;
 
     /// <summary>The index changes as planned against the catalog at start_push (the diff the CLI shows).</summary>
     public IndexPlan Indexes { get; } = indexes;
@@ -45,18 +50,19 @@ internal sealed class PendingPush(
 /// <summary>What <c>finish_push</c> changed, for the diff the CLI prints.</summary>
 internal sealed record PushOutcome(
     bool Created, IReadOnlyList<string> ModulesAdded, IReadOnlyList<string> ModulesRemoved,
-    IndexPlan Indexes);
+    IndexPlan Indexes, IReadOnlyList<string> AuthAdded, IReadOnlyList<string> AuthRemoved);
 
 /// <summary>
 /// The push protocol of the official CLI (convex-compat §6.6–§6.8) over the <see cref="Deployer"/>
 /// seam. Pushes are analyzed concurrently but applied one at a time under a gate. Pending pushes
 /// live in memory, keyed by an id carried in the opaque <c>schemaIds</c> of the start_push response;
 /// only the newest few are kept, so an abandoned push (a <c>convex codegen</c>, a killed CLI) never
-/// blocks a later one. The active app is persisted by <see cref="DeploymentStore"/>.
+/// blocks a later one. The active app is persisted by <see cref="DeploymentStore"/>; its
+/// <c>auth.config.js</c> is one of its modules, so a restart evaluates the same providers again.
 /// </summary>
 internal sealed class PushCoordinator(
     DatabaseEngine database, FunctionRunner runner, IRuntime runtime, DeploymentStore store, ILogger logger,
-    SubscriptionManager subscriptions)
+    SubscriptionManager subscriptions, TokenValidator tokens)
     : IDisposable
 {
     private const int PendingPushesMax = 8;
@@ -79,6 +85,7 @@ internal sealed class PushCoordinator(
 
         Invariant.Assert(app.Modules.All(m => m.Environment == ModuleEnvironment.Isolate));
         var deployment = await PrepareAsync(app, cancellationToken);
+        tokens.Config = await EvaluateAuthAsync(app, cancellationToken);
         runner.Deploy(deployment);
         Volatile.Write(ref _active, app);
         var functions = deployment.Functions.Modules.Sum(m => m.Functions.Count);
@@ -89,6 +96,7 @@ internal sealed class PushCoordinator(
     public async Task DeployAsync(PushedApp app, CancellationToken cancellationToken)
     {
         var deployment = await PrepareAsync(app, cancellationToken);
+        var auth = await EvaluateAuthAsync(app, cancellationToken);
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -97,7 +105,7 @@ internal sealed class PushCoordinator(
                 await Deployer.ApplySchemaAsync(database, schema, cancellationToken);
             }
 
-            Activate(app, deployment);
+            Activate(app, deployment, auth);
         }
         finally
         {
@@ -115,9 +123,11 @@ internal sealed class PushCoordinator(
     {
         var app = Assemble(request);
         ActiveDeployment deployment;
+        AuthConfig auth;
         try
         {
             deployment = await PrepareAsync(app, cancellationToken);
+            auth = await EvaluateAuthAsync(app, cancellationToken);
         }
         catch (ConvexException e)
         {
@@ -125,7 +135,7 @@ internal sealed class PushCoordinator(
         }
 
         var push = new PendingPush(
-            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), app, deployment,
+            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), app, deployment, auth,
             IndexPlan.Between(database, deployment.Schema), request.DryRun);
         lock (_pendingLock)
         {
@@ -174,7 +184,7 @@ internal sealed class PushCoordinator(
             $"Push {pushId} is unknown or was superseded by newer pushes; run the deploy again");
         if (dryRun || push.DryRun)
         {
-            return new PushOutcome(false, [], [], new IndexPlan([], []));
+            return new PushOutcome(false, [], [], new IndexPlan([], []), [], []);
         }
 
         PushOutcome outcome;
@@ -189,12 +199,16 @@ internal sealed class PushCoordinator(
             var previous = Active;
             var before = previous.Modules.Select(m => m.Path).ToHashSet(StringComparer.Ordinal);
             var after = push.App.Modules.Select(m => m.Path).ToHashSet(StringComparer.Ordinal);
+            var authBefore = tokens.Config.Providers.Select(p => p.Describe()).ToHashSet(StringComparer.Ordinal);
+            var authAfter = push.Auth.Providers.Select(p => p.Describe()).ToHashSet(StringComparer.Ordinal);
             outcome = new PushOutcome(
                 previous.Modules.Count == 0,
                 [.. after.Except(before).Order(StringComparer.Ordinal)],
                 [.. before.Except(after).Order(StringComparer.Ordinal)],
-                push.Indexes);
-            Activate(push.App, push.Deployment);
+                push.Indexes,
+                [.. authAfter.Except(authBefore).Order(StringComparer.Ordinal)],
+                [.. authBefore.Except(authAfter).Order(StringComparer.Ordinal)]);
+            Activate(push.App, push.Deployment, push.Auth);
         }
         finally
         {
@@ -209,10 +223,11 @@ internal sealed class PushCoordinator(
     public void Dispose() => _gate.Dispose();
 
     /// <summary>Persists, then switches; called under the gate.</summary>
-    private void Activate(PushedApp app, ActiveDeployment deployment)
+    private void Activate(PushedApp app, ActiveDeployment deployment, AuthConfig auth)
     {
         Invariant.Assert(_gate.CurrentCount == 0);
         store.Write(app);
+        tokens.Config = auth;
         runner.Deploy(deployment);
         Volatile.Write(ref _active, app);
         var functions = deployment.Functions.Modules.Sum(m => m.Functions.Count);
@@ -273,6 +288,23 @@ internal sealed class PushCoordinator(
         Deployer.PrepareAsync(
             [.. app.Modules.Select(m => m.ToModuleSource())], app.Schema?.ToModuleSource(), runtime, cancellationToken,
             runner.Environment);
+
+    /// <summary>
+    /// The providers of the app's <c>auth.config.js</c>, evaluated with the deployment's environment
+    /// variables (it usually reads them) and validated; none without the module.
+    /// </summary>
+    private async Task<AuthConfig> EvaluateAuthAsync(PushedApp app, CancellationToken cancellationToken)
+    {
+        if (app.Find(AuthConfigEvaluator.ModulePath) is not { } module)
+        {
+            return AuthConfig.Empty;
+        }
+
+        var json = await AuthConfigEvaluator.EvaluateAsync(
+            module.ToModuleSource(), runtime.Time, runtime.Random.Fork("auth.config"), runner.Environment,
+            cancellationToken);
+        return AuthConfig.Parse(json);
+    }
 
     private PendingPush? FindPending(string id)
     {

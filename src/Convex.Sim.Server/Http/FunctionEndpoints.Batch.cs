@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Text.Json;
 using Convex.Sim.Core;
 using Convex.Sim.Functions.Execution;
+using Convex.Sim.Server.Auth;
 using Microsoft.AspNetCore.Http;
 
 namespace Convex.Sim.Server.Http;
@@ -17,11 +18,12 @@ internal sealed partial class FunctionEndpoints
     /// <summary><c>POST /api/query_at_ts</c>: <c>{path, args, ts, format}</c>, ts as from <c>query_ts</c>.</summary>
     public async Task QueryAtTimestampAsync(HttpContext context)
     {
-        var allowInternal = Authorize(context.Request, adminOnly: false);
+        var caller = await authenticator.AuthenticateAsync(
+            context.Request, adminOnly: false, context.RequestAborted);
         using var body = await FunctionRequest.ReadBodyAsync(context.Request, context.RequestAborted);
         var request = FunctionRequest.FromBody(body.RootElement, ValueFormat.CleanJson);
         var ts = ParseTimestamp(body.RootElement);
-        var result = await RunQueryAtAsync(request, ts, allowInternal, context.RequestAborted);
+        var result = await RunQueryAtAsync(request, ts, caller, context.RequestAborted);
         context.Response.ContentType = "application/json";
         await context.Response.Body.WriteAsync(Encode(result, request.Format), context.RequestAborted);
     }
@@ -29,7 +31,8 @@ internal sealed partial class FunctionEndpoints
     /// <summary><c>POST /api/query_batch</c>: <c>{"queries":[{path,args,format},…]}</c> → <c>{"results":[…]}</c>.</summary>
     public async Task QueryBatchAsync(HttpContext context)
     {
-        var allowInternal = Authorize(context.Request, adminOnly: false);
+        var caller = await authenticator.AuthenticateAsync(
+            context.Request, adminOnly: false, context.RequestAborted);
         using var body = await FunctionRequest.ReadBodyAsync(context.Request, context.RequestAborted);
         if (!body.RootElement.TryGetProperty("queries", out var queries) || queries.ValueKind != JsonValueKind.Array)
         {
@@ -45,7 +48,7 @@ internal sealed partial class FunctionEndpoints
             writer.WriteStartArray("results");
             foreach (var request in requests)
             {
-                var result = await RunQueryAtAsync(request, ts, allowInternal, context.RequestAborted);
+                var result = await RunQueryAtAsync(request, ts, caller, context.RequestAborted);
                 writer.WriteRawValue(Encode(result, request.Format).Span, skipInputValidation: true);
             }
 
@@ -58,10 +61,15 @@ internal sealed partial class FunctionEndpoints
     }
 
     private async Task<FunctionResult> RunQueryAtAsync(
-        FunctionRequest request, Timestamp ts, bool allowInternal, CancellationToken cancellationToken)
+        FunctionRequest request, Timestamp ts, Caller caller, CancellationToken cancellationToken)
     {
-        RefuseSystemFunction(request.Path, allowInternal);
-        var call = new FunctionCall(request.Path, request.Args) { AllowInternal = allowInternal, At = ts };
+        RefuseSystemFunction(request.Path, caller.IsAdmin);
+        var call = new FunctionCall(request.Path, request.Args)
+        {
+            AllowInternal = caller.IsAdmin,
+            Identity = caller.User,
+            At = ts,
+        };
         var result = await runner.RunQueryAsync(call, cancellationToken);
         ThrowIfSystemError(request.Path, result);
         return result;

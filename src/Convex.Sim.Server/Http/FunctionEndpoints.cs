@@ -5,6 +5,7 @@ using Convex.Sim.Core;
 using Convex.Sim.Core.Values;
 using Convex.Sim.Functions.Execution;
 using Convex.Sim.Functions.Modules;
+using Convex.Sim.Server.Auth;
 using Convex.Sim.Sync;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -18,8 +19,8 @@ namespace Convex.Sim.Server.Http;
 /// problems and system errors use the <c>{code,message}</c> envelope (§1.4).
 /// </summary>
 internal sealed partial class FunctionEndpoints(
-    FunctionRunner runner, DatabaseEngine database, InstanceIdentity identity, SubscriptionManager subscriptions,
-    ILogger<FunctionEndpoints> logger)
+    FunctionRunner runner, DatabaseEngine database, RequestAuthenticator authenticator,
+    SubscriptionManager subscriptions, ILogger<FunctionEndpoints> logger)
 {
     private static readonly JsonWriterOptions WriterOptions = new()
     {
@@ -48,9 +49,10 @@ internal sealed partial class FunctionEndpoints(
     /// <summary><c>GET /api/query?path=…&amp;args=…&amp;format=…</c>.</summary>
     public async Task QueryFromQueryStringAsync(HttpContext context)
     {
-        var allowInternal = Authorize(context.Request, adminOnly: false);
+        var caller = await authenticator.AuthenticateAsync(
+            context.Request, adminOnly: false, context.RequestAborted);
         var request = FunctionRequest.FromQueryString(context.Request.Query, ValueFormat.CleanJson);
-        await RunAsync(context, Endpoint.Query, request, allowInternal);
+        await RunAsync(context, Endpoint.Query, request, caller);
     }
 
     /// <summary>
@@ -59,7 +61,8 @@ internal sealed partial class FunctionEndpoints(
     /// </summary>
     public async Task RunByUrlAsync(HttpContext context, string? route)
     {
-        var allowInternal = Authorize(context.Request, adminOnly: false);
+        var caller = await authenticator.AuthenticateAsync(
+            context.Request, adminOnly: false, context.RequestAborted);
         // Routing has already URL-decoded the segments.
         var segments = (route ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (segments.Length < 2)
@@ -80,7 +83,7 @@ internal sealed partial class FunctionEndpoints(
             request = FunctionRequest.FromParts(path, body.RootElement, ValueFormat.CleanJson);
         }
 
-        await RunAsync(context, Endpoint.Any, request, allowInternal);
+        await RunAsync(context, Endpoint.Any, request, caller);
     }
 
     /// <summary><c>POST /api/query_ts</c>: the latest commit timestamp, base64 of its 8 bytes (LE).</summary>
@@ -102,48 +105,18 @@ internal sealed partial class FunctionEndpoints(
 
     private async Task RunFromBodyAsync(HttpContext context, Endpoint endpoint, bool adminOnly)
     {
-        var allowInternal = Authorize(context.Request, adminOnly);
+        var caller = await authenticator.AuthenticateAsync(context.Request, adminOnly, context.RequestAborted);
         using var body = await FunctionRequest.ReadBodyAsync(context.Request, context.RequestAborted);
         var request = FunctionRequest.FromBody(body.RootElement, ValueFormat.CleanJson);
-        await RunAsync(context, endpoint, request, allowInternal);
+        await RunAsync(context, endpoint, request, caller);
     }
 
-    /// <summary>
-    /// Whether the caller is an admin (convex-compat §4.3). A wrong admin key is a 403; user tokens
-    /// are refused until token validation exists, rather than silently treated as anonymous.
-    /// </summary>
-    private bool Authorize(HttpRequest request, bool adminOnly)
+    private async Task RunAsync(HttpContext context, Endpoint endpoint, FunctionRequest request, Caller caller)
     {
-        var header = request.Headers.Authorization.ToString();
-        if (header.Length == 0)
-        {
-            return adminOnly ? throw new ApiError(StatusCodes.Status403Forbidden, "BadDeployKey",
-                "This endpoint requires an admin key (Authorization: Convex <admin key>)") : false;
-        }
-
-        const string ConvexScheme = "Convex ";
-        if (header.StartsWith(ConvexScheme, StringComparison.OrdinalIgnoreCase))
-        {
-            var key = header[ConvexScheme.Length..].Trim();
-            return identity.IsAdminKey(key) ? true : throw ApiError.BadDeployKey(identity.InstanceName);
-        }
-
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ApiError(StatusCodes.Status401Unauthorized, "Unauthenticated",
-                "Convex.Sim does not validate user tokens yet; call without an Authorization header");
-        }
-
-        throw new ApiError(StatusCodes.Status401Unauthorized, "InvalidAuthHeader",
-            "The Authorization header must be \"Convex <admin key>\" or \"Bearer <token>\"");
-    }
-
-    private async Task RunAsync(HttpContext context, Endpoint endpoint, FunctionRequest request, bool allowInternal)
-    {
-        RefuseSystemFunction(request.Path, allowInternal);
-        var call = new FunctionCall(request.Path, request.Args) { AllowInternal = allowInternal };
+        RefuseSystemFunction(request.Path, caller.IsAdmin);
+        var call = new FunctionCall(request.Path, request.Args) { AllowInternal = caller.IsAdmin, Identity = caller.User };
         var cancellationToken = context.RequestAborted;
-        var kind = ResolveKind(endpoint, request.Path, allowInternal);
+        var kind = ResolveKind(endpoint, request.Path, caller.IsAdmin);
         var result = kind switch
         {
             UdfKind.Query => await runner.RunQueryAsync(call, cancellationToken),

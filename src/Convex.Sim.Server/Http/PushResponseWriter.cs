@@ -42,8 +42,8 @@ internal static class PushResponseWriter
         writer.WriteNull("externalDepsId");
         writer.WriteStartObject("componentDefinitionPackages");
         writer.WriteEndObject();
-        writer.WriteStartArray("appAuth");
-        writer.WriteEndArray();
+        writer.WritePropertyName("appAuth");
+        push.Auth.WriteAppAuth(writer);
 
         writer.WriteStartObject("analysis");
         writer.WriteStartObject("");
@@ -89,8 +89,10 @@ internal static class PushResponseWriter
     public static void WriteFinishPush(Utf8JsonWriter writer, PushOutcome outcome, bool dryRun)
     {
         writer.WriteStartObject();
-        writer.WritePropertyName("authDiff");
-        writer.WriteRawValue("""{"added":[],"removed":[]}""");
+        writer.WriteStartObject("authDiff");
+        WriteStrings(writer, "added", outcome.AuthAdded);
+        WriteStrings(writer, "removed", outcome.AuthRemoved);
+        writer.WriteEndObject();
         writer.WriteStartObject("definitionDiffs");
         writer.WriteEndObject();
         writer.WriteStartObject("componentDiffs");

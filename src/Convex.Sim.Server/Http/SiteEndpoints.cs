@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Convex.Sim.Core;
 using Convex.Sim.Functions.Execution;
+using Convex.Sim.Server.Auth;
 using Convex.Sim.Sync;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -16,7 +17,8 @@ namespace Convex.Sim.Server.Http;
 /// 20 MiB; 413 beyond) — and writes back what the action answered. No CORS headers are added:
 /// the app answers its own preflights.
 /// </summary>
-internal sealed class SiteEndpoints(FunctionRunner runner, DatabaseEngine database, SubscriptionManager subscriptions)
+internal sealed class SiteEndpoints(
+    FunctionRunner runner, DatabaseEngine database, SubscriptionManager subscriptions, RequestAuthenticator authenticator)
 {
     private const string HttpPrefix = "/http";
 
@@ -51,9 +53,11 @@ internal sealed class SiteEndpoints(FunctionRunner runner, DatabaseEngine databa
             }
         }
 
+        var (user, identityError) = await authenticator.HttpActionIdentityAsync(http, cancellationToken);
         var request = new HttpActionRequest(http.Method, PublicUrl(context, onSiteOrigin), Headers(http), body)
         {
-            IdentityError = IdentityError(http),
+            Identity = user,
+            IdentityError = identityError,
         };
         var before = database.LatestTs;
         var response = await runner.RunHttpActionAsync(request, cancellationToken);
@@ -128,17 +132,6 @@ internal sealed class SiteEndpoints(FunctionRunner runner, DatabaseEngine databa
 
         return headers;
     }
-
-    /// <summary>
-    /// A Bearer token would be a Convex auth token, which Convex.Sim does not verify yet; the request
-    /// still runs (as Convex runs requests whose header is the app's own), but asking for the
-    /// identity says why there is none.
-    /// </summary>
-    private static string? IdentityError(HttpRequest http) =>
-        http.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            ? "Convex.Sim does not validate user tokens yet, so ctx.auth.getUserIdentity() cannot answer for a " +
-              "request with an Authorization: Bearer header (see docs/compatibility.md)"
-            : null;
 
     /// <summary>The whole body, or null when it is over the limit (stops reading there).</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest http, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Convex.Sim.Functions.Execution;
 using Convex.Sim.Runtime;
+using Convex.Sim.Server.Auth;
 using Convex.Sim.Sync;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ namespace Convex.Sim.Server.Sync;
 /// </summary>
 internal sealed class SyncEndpoint(
     FunctionRunner runner, DatabaseEngine database, IRuntime runtime, SubscriptionManager subscriptions,
-    InstanceIdentity identity, ILogger logger, CancellationToken stopping)
+    InstanceIdentity identity, TokenValidator tokens, ILogger logger, CancellationToken stopping)
 {
     /// <summary>The client reconnects after 60 s without a message (convex-compat §3.2).</summary>
     private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(15);
@@ -33,6 +34,7 @@ internal sealed class SyncEndpoint(
         {
             ClientVersion = context.Request.RouteValues["version"] as string,
             IsAdminKey = key => identity.IsAdminKey(key),
+            ValidateUserToken = tokens.ValidateAsync,
         };
         var session = new SyncSession(runner, database, runtime, transport, subscriptions, options);
         var pings = PingAsync(session, stop.Token);

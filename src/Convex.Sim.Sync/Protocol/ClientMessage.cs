@@ -40,8 +40,12 @@ public enum TokenType
     None,
 }
 
-/// <summary><c>Authenticate</c> (§3.3.5).</summary>
-public sealed record Authenticate(TokenType TokenType, string? Value, IdentityVersion BaseVersion) : ClientMessage;
+/// <summary>
+/// <c>Authenticate</c> (§3.3.5). <paramref name="Impersonating"/> (alias <c>actingAs</c>) is the user an
+/// admin acts as: a user-identity attribute object (§7.14.4).
+/// </summary>
+public sealed record Authenticate(
+    TokenType TokenType, string? Value, IdentityVersion BaseVersion, ConvexObject? Impersonating = null) : ClientMessage;
 
 /// <summary><c>Event</c>: client telemetry, ignored (§3.3.6).</summary>
 public sealed record ClientEvent(string EventType) : ClientMessage;

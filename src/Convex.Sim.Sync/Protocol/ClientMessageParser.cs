@@ -106,7 +106,33 @@ public static class ClientMessageParser
             var other => throw new ProtocolException($"Unknown tokenType \"{other}\""),
         };
         return new Authenticate(tokenType, OptionalString(root, "value"),
-            new IdentityVersion(RequiredUInt(root, "baseVersion")));
+            new IdentityVersion(RequiredUInt(root, "baseVersion")), Impersonating(root));
+    }
+
+    /// <summary>
+    /// The optional <c>impersonating</c> (or <c>actingAs</c>) attribute object of an admin <c>Authenticate</c>.
+    /// </summary>
+    private static ConvexObject? Impersonating(JsonElement root)
+    {
+        if (!root.TryGetProperty("impersonating", out var attributes) && !root.TryGetProperty("actingAs", out attributes))
+        {
+            return null;
+        }
+
+        if (attributes.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ConvexJson.Decode(attributes) as ConvexObject
+                ?? throw new ProtocolException("\"impersonating\" must be an object of user identity attributes");
+        }
+        catch (ConvexException e)
+        {
+            throw new ProtocolException($"Invalid \"impersonating\": {e.Message}");
+        }
     }
 
     private static List<ConvexValue> ParseArgs(JsonElement parent)
