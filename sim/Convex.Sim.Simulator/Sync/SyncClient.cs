@@ -331,8 +331,8 @@ internal sealed partial class SyncClient : ISyncClient
         if (transition.StartVersion != _version)
         {
             _recorder.Violation(Index, SyncRecorder.ChainedTransitions, string.Create(CultureInfo.InvariantCulture,
-                $"conn {connection.Id}: transition starts at {Show(transition.StartVersion)} " +
-                $"but the client is at {Show(_version)}"));
+                $"conn {connection.Id}: transition starts at {QueryResult.Show(transition.StartVersion)} " +
+                $"but the client is at {QueryResult.Show(_version)}"));
             return false;
         }
 
@@ -342,7 +342,7 @@ internal sealed partial class SyncClient : ISyncClient
             var id = modification.QueryId.Value;
             QueryResult? result = modification switch
             {
-                QueryUpdated updated => ToResult(updated.Value),
+                QueryUpdated updated => QueryResult.FromValue(updated.Value),
                 QueryFailed failed => QueryResult.Failed(failed.ErrorMessage),
                 _ => null,
             };
@@ -436,12 +436,4 @@ internal sealed partial class SyncClient : ISyncClient
         _recorder.Rejected(Index, id, error);
         request.Done.TrySetResult();
     }
-
-    private static QueryResult ToResult(ConvexValue value) => value is ConvexArray array
-        && array.Items.All(v => v is ConvexInt64)
-        ? new QueryResult([.. array.Items.Select(v => ((ConvexInt64)v).Value)], null)
-        : QueryResult.Failed($"unexpected value {ConvexJson.Encode(value)}");
-
-    private static string Show(StateVersion v) =>
-        string.Create(CultureInfo.InvariantCulture, $"{{qs {v.QuerySet.Value}, id {v.Identity.Value}, ts {v.Ts}}}");
 }

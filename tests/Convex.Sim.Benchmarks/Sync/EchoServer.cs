@@ -1,10 +1,6 @@
-using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Logging;
 
 namespace Convex.Sim.Benchmarks.Sync;
 
@@ -28,23 +24,12 @@ internal sealed class EchoServer : IAsyncDisposable
 
     public static async Task<EchoServer> StartAsync(CancellationToken cancellationToken)
     {
-        ListenOptions? listener = null;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        var (app, port) = await BareKestrel.StartAsync(app =>
         {
-            Args = [],
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listener = listen);
-        });
-        var app = builder.Build();
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(5) });
-        app.Map("/echo", EchoAsync);
-        await app.StartAsync(cancellationToken);
-        return new EchoServer(app, new Uri($"ws://127.0.0.1:{listener!.IPEndPoint!.Port}/echo"));
+            app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(5) });
+            app.Map("/echo", EchoAsync);
+        }, cancellationToken);
+        return new EchoServer(app, new Uri($"ws://127.0.0.1:{port}/echo"));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,12 +1,8 @@
-using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Logging;
 
 namespace Convex.Sim.Benchmarks.Sync;
 
@@ -32,24 +28,14 @@ internal sealed class FanOutFloor : IAsyncDisposable
 
     public static async Task<FanOutFloor> StartAsync()
     {
-        ListenOptions? listener = null;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        FanOutFloor? floor = null;
+        var (app, port) = await BareKestrel.StartAsync(app =>
         {
-            Args = [],
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listener = listen);
-        });
-        var app = builder.Build();
-        var floor = new FanOutFloor(app);
-        app.UseWebSockets();
-        app.Map("/api/{version}/sync", floor.ServeAsync);
-        await app.StartAsync();
-        floor.Url = new Uri($"http://127.0.0.1:{listener!.IPEndPoint!.Port}");
+            floor = new FanOutFloor(app);
+            app.UseWebSockets();
+            app.Map("/api/{version}/sync", floor.ServeAsync);
+        }, CancellationToken.None);
+        floor!.Url = new Uri($"http://127.0.0.1:{port}");
         return floor;
     }
 

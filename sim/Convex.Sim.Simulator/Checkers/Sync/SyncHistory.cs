@@ -19,6 +19,17 @@ internal sealed record QueryResult(IReadOnlyList<long>? Items, string? Error)
 
     public static QueryResult Failed(string error) => new(null, error);
 
+    /// <summary>The result a <c>QueryUpdated</c> value shows: the key's elements (an array of int64).</summary>
+    public static QueryResult FromValue(Core.Values.ConvexValue value) => value is Core.Values.ConvexArray array
+        && array.Items.All(v => v is Core.Values.ConvexInt64)
+        ? new QueryResult([.. array.Items.Select(v => ((Core.Values.ConvexInt64)v).Value)], null)
+        : Failed($"unexpected value {Core.Values.ConvexJson.Encode(value)}");
+
+    /// <summary>A state version as the clients' violation messages print it.</summary>
+    public static string Show(StateVersion v) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{{qs {v.QuerySet.Value}, id {v.Identity.Value}, ts {v.Ts}}}");
+
     public bool Matches(QueryResult other) =>
         Error == other.Error
         && (Items is null ? other.Items is null : other.Items is not null && Items.SequenceEqual(other.Items));

@@ -175,7 +175,7 @@ internal sealed class OfficialFrameTracker(
             var id = modification.QueryId.Value;
             QueryResult? result = modification switch
             {
-                QueryUpdated updated => ToResult(updated.Value),
+                QueryUpdated updated => QueryResult.FromValue(updated.Value),
                 QueryFailed failed => QueryResult.Failed(failed.ErrorMessage),
                 _ => null,
             };
@@ -203,8 +203,9 @@ internal sealed class OfficialFrameTracker(
 
         if (transition.StartVersion != Version)
         {
-            Violation(SyncRecorder.ChainedTransitions, $"transition starts at {Show(transition.StartVersion)} " +
-                $"but the client is at {Show(Version)}");
+            Violation(SyncRecorder.ChainedTransitions,
+                $"transition starts at {QueryResult.Show(transition.StartVersion)} " +
+                $"but the client is at {QueryResult.Show(Version)}");
             _frameViolated = true;
             return;
         }
@@ -293,12 +294,4 @@ internal sealed class OfficialFrameTracker(
         var connection = _socket?.Connection?.Id.ToString(CultureInfo.InvariantCulture) ?? "-";
         recorder.Violation(index, invariant, $"conn {connection}: {explanation}");
     }
-
-    private static QueryResult ToResult(ConvexValue value) => value is ConvexArray array
-        && array.Items.All(v => v is ConvexInt64)
-        ? new QueryResult([.. array.Items.Select(v => ((ConvexInt64)v).Value)], null)
-        : QueryResult.Failed($"unexpected value {ConvexJson.Encode(value)}");
-
-    private static string Show(StateVersion v) =>
-        string.Create(CultureInfo.InvariantCulture, $"{{qs {v.QuerySet.Value}, id {v.Identity.Value}, ts {v.Ts}}}");
 }
