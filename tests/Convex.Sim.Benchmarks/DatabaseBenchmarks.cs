@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Convex.Sim.Core.Ids;
 using Convex.Sim.Core.Values;
 using Convex.Sim.Database;
@@ -22,7 +23,7 @@ internal static class DatabaseBenchmarks
         try
         {
             using var raw = new RawSqlite(Path.Combine(dir.FullName, "raw.db"));
-            await using var persistence = new SqlitePersistence(Path.Combine(dir.FullName, "convex.db"));
+            await using var persistence = new TimingPersistence(new SqlitePersistence(Path.Combine(dir.FullName, "convex.db")));
             var database = await Database.Database.OpenAsync(new ProductionRuntime(1), persistence, DatabaseOptions.Default, default);
             await database.CreateIndexAsync("kv", "by_k", [FieldPath.Parse("k")], default);
 
@@ -32,10 +33,40 @@ internal static class DatabaseBenchmarks
             report.Compare("durable commit latency p50", p50, rawP50, "us", "<= raw + 500us", p50 <= rawP50 + 500);
             report.Compare("durable commit latency p99", p99, rawP99, "us", "(reported)", true);
 
+            persistence.Reset();
             var throughput = await MeasureConcurrentAsync(database, 16, TimeSpan.FromSeconds(3 * scale));
+            var groupSize = persistence.Commits / (double)Math.Max(1, persistence.Groups);
+            var writeShare = persistence.Elapsed.TotalSeconds / (3 * scale);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  16 writers: {persistence.Groups} groups, {groupSize:F1} commits per group, persistence writes busy {writeShare:P0} of the time"));
             report.Compare("16 writers: commits/s vs raw autocommit/s", throughput, rawRate, "tx/s", ">= 5x", throughput >= 5 * rawRate);
 
             await ReadBenchmarksAsync(report, dir, scale);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Only the 16-writer loop, for attaching a profiler (<c>--profile-commits SECONDS</c>); with
+    /// <c>--memory</c> over in-memory persistence, which shows the database's own CPU cost per commit.</summary>
+    public static async Task ProfileCommitsAsync(TimeSpan duration, bool memory)
+    {
+        var dir = Directory.CreateTempSubdirectory("convex-sim-bench-");
+        try
+        {
+            IPersistence inner = !memory
+                ? new SqlitePersistence(Path.Combine(dir.FullName, "convex.db")) : new Convex.Sim.Storage.Memory.MemoryPersistence();
+            await using var persistence = new TimingPersistence(inner);
+            var database = await Database.Database.OpenAsync(new ProductionRuntime(1), persistence, DatabaseOptions.Default, default);
+            await database.CreateIndexAsync("kv", "by_k", [FieldPath.Parse("k")], default);
+            await MeasureConcurrentAsync(database, 16, duration / 2);
+            persistence.Reset();
+            var throughput = await MeasureConcurrentAsync(database, 16, duration);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"16 writers: {throughput:F0} commits/s, {persistence.Commits / (double)Math.Max(1, persistence.Groups):F1} per group"));
         }
         finally
         {
