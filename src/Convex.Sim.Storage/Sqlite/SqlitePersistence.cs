@@ -2,27 +2,42 @@ using System.Runtime.CompilerServices;
 using Convex.Sim.Core;
 using Convex.Sim.Core.Ids;
 using Convex.Sim.Core.Values;
+using Convex.Sim.Storage.Log;
 using Microsoft.Data.Sqlite;
 
 namespace Convex.Sim.Storage.Sqlite;
 
 /// <summary>
-/// The default persistence: one SQLite file in WAL mode with <c>synchronous=FULL</c>, so a
-/// <see cref="WriteAsync"/> group is one SQL transaction and one fsync before it returns (group
-/// commit gives every commit in the group the same fsync). Values are stored as Convex JSON.
-/// Thread safety: one connection guarded by a lock; calls complete synchronously.
+/// The default persistence: a main SQLite file (WAL, <c>synchronous=NORMAL</c>) with the
+/// multi-version tables, plus an attached commit journal (WAL, <c>synchronous=FULL</c>) that makes
+/// each <see cref="WriteAsync"/> group durable with one fsync of a few sequential pages before it
+/// returns (group commit; see <see cref="SqliteSchema"/> for the format and why). Values are stored as
+/// Convex JSON. Thread safety: one connection guarded by a lock; calls complete synchronously.
+/// After a failed write the outcome is unknown and the instance refuses further writes until a new
+/// instance recovers (the "fsyncgate" rule).
 /// </summary>
 public sealed class SqlitePersistence : IPersistence
 {
+    /// <summary>Groups written between explicit checkpoints of the main file; a checkpoint makes the main
+    /// file durable up to that point, so the journal rows it covers can go.</summary>
+    public const int CheckpointEveryGroups = 512;
+
+    /// <summary>Decoded document versions kept in memory. A version never changes once written, so
+    /// the cache needs no invalidation; it is simply emptied when it grows past this size.</summary>
+    public const int DecodedVersionsMax = 100_000;
+
     private readonly Lock _gate = new();
     private readonly SqliteConnection _connection;
     private readonly SqliteStatements _sql;
     private readonly Dictionary<(DocumentId Id, long Ts), ConvexObject> _decoded = [];
     private bool _recovered;
+    private Exception? _failure;
+    private Timestamp _latest;
+    private int _groupsSinceCheckpoint;
 
-    /// <summary>Decoded document versions kept in memory. A version never changes once written, so
-    /// the cache needs no invalidation; it is simply emptied when it grows past this size.</summary>
-    public const int DecodedVersionsMax = 100_000;
+    /// <summary>The main file is durable up to here; journal rows up to here are deleted with the next group.</summary>
+    private Timestamp _durableInMain;
+    private Timestamp _trimmedUpTo;
 
     public SqlitePersistence(string path)
     {
@@ -33,37 +48,75 @@ public sealed class SqlitePersistence : IPersistence
             Mode = SqliteOpenMode.ReadWriteCreate,
         }.ToString());
         _connection.Open();
-        using (var create = _connection.CreateCommand())
+        Execute(SqliteSchema.Pragmas);
+        OpenFormat();
+        using (var attach = _connection.CreateCommand())
         {
-            create.CommandText = SqliteSchema.Create;
-            create.ExecuteNonQuery();
+            attach.CommandText = SqliteSchema.AttachJournal;
+            attach.Parameters.AddWithValue("$path", path + SqliteSchema.JournalSuffix);
+            attach.ExecuteNonQuery();
         }
 
+        Execute(SqliteSchema.CreateJournal);
         _sql = new SqliteStatements(_connection);
     }
 
+    /// <summary>Recovers: the main file's latest commit, then every journal group after it, replayed into
+    /// the main file (a crash may have lost main-file transactions that were not yet checkpointed; the
+    /// journal has every acknowledged group).</summary>
     public ValueTask<Timestamp> RecoverAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
         {
+            Invariant.Assert(!_recovered);
             _recovered = true;
-            var latest = _sql.LatestCommit.ExecuteScalar();
-            return ValueTask.FromResult(latest is long ts ? new Timestamp((ulong)ts) : Timestamp.Zero);
+            var inMain = _sql.LatestCommit.ExecuteScalar() is long ts ? new Timestamp((ulong)ts) : Timestamp.Zero;
+            _latest = inMain;
+            var groups = _sql.JournalAfter(inMain);
+            if (groups.Count > 0)
+            {
+                _sql.InTransaction(() =>
+                {
+                    foreach (var (lastTs, blob) in groups)
+                    {
+                        var record = LogRecordCodec.TryDecode(blob, 0) ?? throw new StorageFormatException(
+                            $"The commit journal's group ending at {lastTs} fails its checksum; the data directory is damaged.");
+                        foreach (var commit in record.Commits.Where(c => c.Ts > _latest))
+                        {
+                            _sql.WriteCommit(commit, Json(commit));
+                            _latest = commit.Ts;
+                        }
+                    }
+                });
+            }
+
+            Invariant.Assert(_latest >= inMain);
+            return ValueTask.FromResult(_latest);
         }
     }
 
     public ValueTask WriteAsync(IReadOnlyList<CommitRecord> commits, CancellationToken cancellationToken)
     {
+        Invariant.Assert(commits.Count > 0);
+        var json = commits.Select(Json).ToArray(); // outside the lock: reads may proceed meanwhile
+        var record = LogRecordCodec.Encode(commits, json);
         lock (_gate)
         {
             Invariant.Assert(_recovered);
-            using var transaction = _connection.BeginTransaction();
-            foreach (var commit in commits)
+            if (_failure is not null)
             {
-                _sql.WriteCommit(transaction, commit);
+                throw new StorageFormatException($"The store needs recovery after an earlier failure: {_failure.Message}");
             }
 
-            transaction.Commit();
+            try
+            {
+                WriteGroupLocked(commits, json, record);
+            }
+            catch (SqliteException e)
+            {
+                _failure = e;
+                throw new IOException($"SQLite failed while writing a commit group: {e.Message}", e);
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -116,15 +169,134 @@ public sealed class SqlitePersistence : IPersistence
         await Task.CompletedTask;
     }
 
+    /// <summary>Closes the files as a crash would: no checkpoint, the journal left as it is (tests).</summary>
+    internal void CloseAbruptly()
+    {
+        lock (_gate)
+        {
+            _failure ??= new InvalidOperationException("closed abruptly");
+            _sql.Dispose();
+            _connection.Dispose();
+        }
+    }
+
+    /// <summary>Closes the files. After a clean run the main file is checkpointed and the journal emptied,
+    /// so the main file alone is complete (as format version 1 readers expect).</summary>
     public ValueTask DisposeAsync()
     {
         lock (_gate)
         {
+            if (_recovered && _failure is null && Checkpoint())
+            {
+                Execute("DELETE FROM journal.groups; PRAGMA journal.wal_checkpoint(TRUNCATE);");
+            }
+
             _sql.Dispose();
             _connection.Dispose();
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private void WriteGroupLocked(IReadOnlyList<CommitRecord> commits, string?[][] json, byte[] record)
+    {
+        var last = commits[^1].Ts;
+        Invariant.Assert(commits[0].Ts > _latest);
+        var trimTo = _durableInMain;
+        _sql.InTransaction(() =>
+        {
+            _sql.WriteJournal(last, record);
+            if (trimTo > _trimmedUpTo)
+            {
+                _sql.TrimJournal(trimTo);
+            }
+
+            for (var i = 0; i < commits.Count; i++)
+            {
+                Invariant.Assert(i == 0 || commits[i].Ts > commits[i - 1].Ts);
+                _sql.WriteCommit(commits[i], json[i]);
+            }
+        });
+        _trimmedUpTo = Timestamp.Max2(_trimmedUpTo, trimTo);
+
+        _latest = last;
+        foreach (var commit in commits)
+        {
+            foreach (var write in commit.Documents)
+            {
+                if (write.Value is not null)
+                {
+                    Remember(write.Id, (long)commit.Ts.Value, write.Value); // a fresh version is likely read soon
+                }
+            }
+        }
+
+        if (++_groupsSinceCheckpoint >= CheckpointEveryGroups && Checkpoint())
+        {
+            _durableInMain = last;
+        }
+    }
+
+    /// <summary>Checkpoints the main file; true if it completed (everything committed is then durable there).</summary>
+    private bool Checkpoint()
+    {
+        _groupsSinceCheckpoint = 0;
+        using var command = _connection.CreateCommand();
+        command.CommandText = SqliteSchema.CheckpointMain;
+        using var reader = command.ExecuteReader();
+        Invariant.Assert(reader.Read());
+        var busy = reader.GetInt64(0);
+        var frames = reader.GetInt64(1);
+        var done = reader.GetInt64(2);
+        return busy == 0 && frames == done;
+    }
+
+    /// <summary>Checks the main file's format version; creates or migrates as needed.</summary>
+    private void OpenFormat()
+    {
+        if (Scalar(SqliteSchema.HasMeta) == 0)
+        {
+            // Fresh, or format version 1: the same main tables without meta or journal.
+            Execute(SqliteSchema.Create);
+            Execute(SqliteSchema.CreateMeta);
+            return;
+        }
+
+        var version = Scalar(SqliteSchema.ReadFormatVersion);
+        if (version != SqliteSchema.FormatVersion)
+        {
+            throw new StorageFormatException(
+                $"The data file has format version {version}; this build reads version {SqliteSchema.FormatVersion}.");
+        }
+
+        Execute(SqliteSchema.Create);
+    }
+
+    private long Scalar(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() is long value ? value : 0;
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static string?[] Json(CommitRecord commit) =>
+        [.. commit.Documents.Select(d => d.Value is null ? null : ConvexJson.Encode(d.Value))];
+
+    private void Remember(DocumentId id, long ts, ConvexObject value)
+    {
+        if (_decoded.Count >= DecodedVersionsMax)
+        {
+            _decoded.Clear();
+        }
+
+        _decoded[(id, ts)] = value;
     }
 
     /// <summary>The newest version ≤ at of each key in the range, tombstones skipped, up to the limit,
@@ -200,13 +372,8 @@ public sealed class SqlitePersistence : IPersistence
     {
         if (!_decoded.TryGetValue((id, ts), out var value))
         {
-            if (_decoded.Count >= DecodedVersionsMax)
-            {
-                _decoded.Clear();
-            }
-
             value = (ConvexObject)ConvexJson.Decode(json);
-            _decoded[(id, ts)] = value;
+            Remember(id, ts, value);
         }
 
         return value;

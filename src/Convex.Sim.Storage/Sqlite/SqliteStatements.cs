@@ -1,7 +1,9 @@
 using Convex.Sim.Core;
 using Convex.Sim.Core.Ids;
 using Convex.Sim.Core.Values;
+using System.Buffers.Binary;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Convex.Sim.Storage.Sqlite;
 
@@ -10,9 +12,14 @@ internal sealed class SqliteStatements : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand[] _scans;
-    private readonly SqliteCommand _insertDocument;
-    private readonly SqliteCommand _insertIndex;
-    private readonly SqliteCommand _insertCommit;
+    private readonly RawStatement _insertDocument;
+    private readonly RawStatement _insertIndex;
+    private readonly RawStatement _insertCommit;
+    private readonly RawStatement _insertJournal;
+    private readonly RawStatement _trimJournal;
+    private readonly RawStatement _begin;
+    private readonly RawStatement _commit;
+    private readonly RawStatement _rollback;
 
     public SqliteStatements(SqliteConnection connection)
     {
@@ -22,10 +29,18 @@ internal sealed class SqliteStatements : IDisposable
         DocumentVersion = Prepare(SqliteSchema.DocumentVersion);
         _scans = [Prepare(SqliteSchema.Scan(true, true)), Prepare(SqliteSchema.Scan(true, false)),
             Prepare(SqliteSchema.Scan(false, true)), Prepare(SqliteSchema.Scan(false, false))];
-        _insertDocument = Prepare(SqliteSchema.InsertDocument);
-        _insertIndex = Prepare(SqliteSchema.InsertIndex);
-        _insertCommit = Prepare(SqliteSchema.InsertCommit);
+        _insertDocument = new RawStatement(connection, SqliteSchema.InsertDocument);
+        _insertIndex = new RawStatement(connection, SqliteSchema.InsertIndex);
+        _insertCommit = new RawStatement(connection, SqliteSchema.InsertCommit);
+        _insertJournal = new RawStatement(connection, SqliteSchema.InsertJournal);
+        _trimJournal = new RawStatement(connection, SqliteSchema.TrimJournal);
+        _begin = new RawStatement(connection, "BEGIN");
+        _commit = new RawStatement(connection, "COMMIT");
+        _rollback = new RawStatement(connection, "ROLLBACK");
+        LatestJournal = Prepare(SqliteSchema.LatestJournal);
     }
+
+    public SqliteCommand LatestJournal { get; }
 
     public SqliteCommand GetDocument { get; }
 
@@ -35,28 +50,80 @@ internal sealed class SqliteStatements : IDisposable
 
     public SqliteCommand Scan(bool ascending, bool bounded) => _scans[(ascending ? 0 : 2) + (bounded ? 0 : 1)];
 
-    public void WriteCommit(SqliteTransaction transaction, CommitRecord commit)
+    /// <summary>Runs <paramref name="write"/> in one SQL transaction (rolled back if it throws).</summary>
+    public void InTransaction(Action write)
     {
-        var ts = checked((long)commit.Ts.Value);
-        foreach (var write in commit.Documents)
+        _begin.Execute();
+        try
         {
-            _insertDocument.Transaction = transaction;
-            Bind(_insertDocument, ("$table", (long)write.Id.Table.Value), ("$id", write.Id.InternalIdBytes()), ("$ts", ts),
-                ("$json", write.Value is null ? null : ConvexJson.Encode(write.Value)));
-            _insertDocument.ExecuteNonQuery();
+            write();
+            _commit.Execute();
+        }
+        catch
+        {
+            if (!_connection.Handle!.IsInvalid && raw.sqlite3_get_autocommit(_connection.Handle) == 0)
+            {
+                _rollback.Execute();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Appends one group's record to the journal (the durability barrier).</summary>
+    public void WriteJournal(Timestamp lastTs, byte[] record) =>
+        _insertJournal.Int64(1, checked((long)lastTs.Value)).Blob(2, record).Execute();
+
+    /// <summary>Deletes the journal's groups up to <paramref name="upTo"/> (the main file has them durably).</summary>
+    public void TrimJournal(Timestamp upTo) => _trimJournal.Int64(1, checked((long)upTo.Value)).Execute();
+
+    /// <summary>The journal's groups after <paramref name="after"/>, oldest first, as stored.</summary>
+    public List<(long LastTs, byte[] Record)> JournalAfter(Timestamp after)
+    {
+        var groups = new List<(long, byte[])>();
+        using var command = Prepare(SqliteSchema.JournalAfter);
+        Bind(command, ("$ts", checked((long)after.Value)));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            groups.Add((reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)));
+        }
+
+        return groups;
+    }
+
+    /// <summary>Writes one commit to the main tables; <paramref name="json"/> holds its documents' Convex JSON
+    /// (null for a deletion), encoded once for both the journal and the tables.</summary>
+    public void WriteCommit(CommitRecord commit, string?[] json)
+    {
+        Invariant.Assert(json.Length == commit.Documents.Count);
+        var ts = checked((long)commit.Ts.Value);
+        Span<byte> id = stackalloc byte[16];
+        for (var i = 0; i < commit.Documents.Count; i++)
+        {
+            var write = commit.Documents[i];
+            Invariant.Assert(write.Value is null == json[i] is null);
+            BinaryPrimitives.WriteUInt128BigEndian(id, write.Id.InternalId);
+            _insertDocument.Int64(1, write.Id.Table.Value).Blob(2, id).Int64(3, ts).Text(4, json[i]).Execute();
         }
 
         foreach (var entry in commit.Indexes)
         {
-            _insertIndex.Transaction = transaction;
-            Bind(_insertIndex, ("$index", (long)entry.Index.Value), ("$key", entry.Key), ("$ts", ts),
-                ("$table", entry.Id is { } id ? (long)id.Table.Value : null), ("$id", entry.Id?.InternalIdBytes()));
-            _insertIndex.ExecuteNonQuery();
+            _insertIndex.Int64(1, entry.Index.Value).Blob(2, entry.Key).Int64(3, ts);
+            if (entry.Id is { } target)
+            {
+                BinaryPrimitives.WriteUInt128BigEndian(id, target.InternalId);
+                _insertIndex.Int64(4, target.Table.Value).Blob(5, id);
+            }
+            else
+            {
+                _insertIndex.Null(4).Null(5);
+            }
+
+            _insertIndex.Execute();
         }
 
-        _insertCommit.Transaction = transaction;
-        Bind(_insertCommit, ("$ts", ts));
-        _insertCommit.ExecuteNonQuery();
+        _insertCommit.Int64(1, ts).Execute();
     }
 
     public List<CommitRecord> LoadCommits(Timestamp after, Timestamp upTo)
@@ -77,7 +144,13 @@ internal sealed class SqliteStatements : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in _scans.Concat([GetDocument, LatestCommit, DocumentVersion, _insertDocument, _insertIndex, _insertCommit]))
+        foreach (var statement in new[] { _insertDocument, _insertIndex, _insertCommit, _insertJournal, _trimJournal, _begin,
+            _commit, _rollback })
+        {
+            statement.Dispose();
+        }
+
+        foreach (var command in _scans.Concat([GetDocument, LatestCommit, DocumentVersion, LatestJournal]))
         {
             command.Dispose();
         }
