@@ -17,7 +17,11 @@ internal sealed record SeedResult(
     int Indeterminate,
     int Crashes,
     string Knobs,
-    SimLoop Loop);
+    SimLoop Loop)
+{
+    /// <summary>Write-log probes whose range spanned a restart (list-append scenario).</summary>
+    public int ProbesAcrossRestart { get; init; }
+}
 
 /// <summary>Runs the standard scenario for one seed. Everything is derived from the seed.</summary>
 internal static class SeedRun
@@ -41,6 +45,7 @@ internal static class SeedRun
         var knobs = adjust(WithScenario(seed, ScenarioKnobs.Derive(knobsRandom)));
         var device = StorageDevices.Create(loop, knobsRandom.Fork("disk"));
         var database = $"attempts<={knobs.Database.MutationAttemptsMax} writelog<={knobs.Database.WriteLogCommitsMax} " +
+            $"writelog-recovery={knobs.Database.WriteLogRecoveryWindow.TotalSeconds:F0}s " +
             $"page={knobs.Database.ScanPageRows} | disk: {device.Describe()}";
         return knobs.Kind switch
         {
@@ -79,7 +84,10 @@ internal static class SeedRun
         return new SeedResult(seed, violations, loop.Trace.Hash, loop.Trace.Count, loop.Elapsed, loop.Steps,
             history.Committed, history.Aborted, history.Indeterminate, scenario.Node?.Crashes ?? 0,
             description,
-            loop);
+            loop)
+        {
+            ProbesAcrossRestart = scenario.ProbesAcrossRestart,
+        };
     }
 
     private static SeedResult RunSync(

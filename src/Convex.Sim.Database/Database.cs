@@ -34,14 +34,16 @@ public sealed class Database
     private Timestamp _latestTs;
     private Exception? _failure;
 
-    private Database(IRuntime runtime, IPersistence persistence, DatabaseOptions options, Timestamp recovered, TableCatalog catalog)
+    private Database(
+        IRuntime runtime, IPersistence persistence, DatabaseOptions options, Timestamp recovered, TableCatalog catalog,
+        WriteLog writeLog)
     {
         Runtime = runtime;
         Options = options.Validate();
         _persistence = persistence;
         _latestTs = recovered;
         _catalog = catalog;
-        _writeLog = new WriteLog(recovered, options.WriteLogCommitsMax);
+        _writeLog = writeLog;
         _committer = new Committer(this, runtime);
     }
 
@@ -74,7 +76,8 @@ public sealed class Database
 
     public bool IsAvailable => Volatile.Read(ref _failure) is null;
 
-    /// <summary>Recovers from persistence: the latest timestamp, then the catalog as of it.</summary>
+    /// <summary>Recovers from persistence: the latest timestamp, the catalog as of it, and the write log's
+    /// recent window (<see cref="DatabaseOptions.WriteLogRecoveryWindow"/>).</summary>
     public static async Task<Database> OpenAsync(
         IRuntime runtime, IPersistence persistence, DatabaseOptions options, CancellationToken cancellationToken)
     {
@@ -88,7 +91,8 @@ public sealed class Database
             }
         }
 
-        return new Database(runtime, persistence, options, recovered, catalog);
+        var writeLog = await WriteLogRecovery.RebuildAsync(persistence, catalog, recovered, options, cancellationToken);
+        return new Database(runtime, persistence, options, recovered, catalog, writeLog);
     }
 
     /// <summary>C#: TLA+ <c>Begin</c>. A read-write transaction at the latest timestamp.</summary>

@@ -23,6 +23,10 @@ public sealed record DatabaseOptions
     /// <summary>How many recent commits the write log keeps for OCC validation and subscriptions.</summary>
     public int WriteLogCommitsMax { get; init; } = 100_000;
 
+    /// <summary>How far back (in commit timestamps) recovery rebuilds the write log from persistence; older
+    /// questions get <see cref="Errors.OutOfRetentionException"/> (callers treat it as "changed").</summary>
+    public TimeSpan WriteLogRecoveryWindow { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>
     /// OCC read-set validation at commit. Always on in real use; turning it off is the "gap" that the
     /// simulator's checkers must catch (mirroring the TLA+ gap configuration), so tests can prove the
@@ -43,6 +47,7 @@ public sealed record DatabaseOptions
         Invariant.Assert(MutationAttemptsMax >= 1);
         Invariant.Assert(RetryBackoffInitial >= TimeSpan.Zero && RetryBackoffMax >= RetryBackoffInitial);
         Invariant.Assert(WriteLogCommitsMax >= 16);
+        Invariant.Assert(WriteLogRecoveryWindow >= TimeSpan.Zero);
         Invariant.Assert(ScanPageRows >= 1);
         return this;
     }
@@ -53,6 +58,7 @@ public sealed record DatabaseOptions
         RetryBackoffInitial = TimeSpan.FromMilliseconds(random.NextInt(0, 200)),
         RetryBackoffMax = TimeSpan.FromMilliseconds(random.NextInt(200, 3000)),
         WriteLogCommitsMax = random.Chance(1, 4) ? random.NextInt(16, 64) : 100_000,
+        WriteLogRecoveryWindow = random.Chance(1, 4) ? TimeSpan.Zero : TimeSpan.FromSeconds(random.NextInt(1, 600)),
         ScanPageRows = random.Chance(1, 3) ? random.NextInt(1, 4) : 128,
     }).Validate();
 }

@@ -110,9 +110,13 @@ internal static class SqliteSchema
 
     public const string CommitsBetween = "SELECT ts FROM commits WHERE ts > $after AND ts <= $upTo ORDER BY ts";
 
-    public const string DocumentsAt = "SELECT table_number, internal_id, json FROM documents WHERE ts = $ts";
+    /// <summary>One pass over each version table for a whole window (there is no index on ts, see above), in
+    /// primary-key order, so each commit's rows come out in the same order as a per-commit query would.</summary>
+    public const string DocumentsBetween =
+        "SELECT ts, table_number, internal_id, json FROM documents WHERE ts > $after AND ts <= $upTo";
 
-    public const string IndexesAt = "SELECT index_id, key, table_number, internal_id FROM indexes WHERE ts = $ts";
+    public const string IndexesBetween =
+        "SELECT ts, index_id, key, table_number, internal_id FROM indexes WHERE ts > $after AND ts <= $upTo";
 
     /// <summary>
     /// Versions ≤ ts of the index keys in a range, in primary-key order (or exactly its reverse), so

@@ -128,18 +128,49 @@ internal sealed class SqliteStatements : IDisposable
 
     public List<CommitRecord> LoadCommits(Timestamp after, Timestamp upTo)
     {
-        var timestamps = new List<long>();
+        var bounds = new (string, object?)[] { ("$after", (long)after.Value), ("$upTo", (long)Math.Min(upTo.Value, long.MaxValue)) };
+        var commits = new SortedDictionary<long, (List<DocumentWrite> Documents, List<IndexWrite> Indexes)>();
         using (var command = Prepare(SqliteSchema.CommitsBetween))
         {
-            Bind(command, ("$after", (long)after.Value), ("$upTo", (long)Math.Min(upTo.Value, long.MaxValue)));
+            Bind(command, bounds);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                timestamps.Add(reader.GetInt64(0));
+                commits.Add(reader.GetInt64(0), ([], []));
             }
         }
 
-        return [.. timestamps.Select(LoadCommit)];
+        if (commits.Count == 0)
+        {
+            return [];
+        }
+
+        using (var command = Prepare(SqliteSchema.DocumentsBetween))
+        {
+            Bind(command, bounds);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var id = DocumentId.FromInternalIdBytes(new TableNumber((uint)reader.GetInt64(1)), reader.GetFieldValue<byte[]>(2));
+                var value = reader.IsDBNull(3) ? null : (ConvexObject)ConvexJson.Decode(reader.GetString(3));
+                commits[reader.GetInt64(0)].Documents.Add(new DocumentWrite(id, value));
+            }
+        }
+
+        using (var command = Prepare(SqliteSchema.IndexesBetween))
+        {
+            Bind(command, bounds);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                DocumentId? id = reader.IsDBNull(4) ? null
+                    : DocumentId.FromInternalIdBytes(new TableNumber((uint)reader.GetInt64(3)), reader.GetFieldValue<byte[]>(4));
+                commits[reader.GetInt64(0)].Indexes.Add(new IndexWrite(new IndexId((uint)reader.GetInt64(1)), reader.GetFieldValue<byte[]>(2), id));
+            }
+        }
+
+        Invariant.Assert(commits.Values.All(c => c.Documents.Count > 0 || c.Indexes.Count > 0));
+        return [.. commits.Select(c => new CommitRecord(new Timestamp((ulong)c.Key), c.Value.Documents, c.Value.Indexes))];
     }
 
     public void Dispose()
@@ -165,37 +196,6 @@ internal sealed class SqliteStatements : IDisposable
                 command.Parameters[name].Value = value ?? DBNull.Value;
             }
         }
-    }
-
-    private CommitRecord LoadCommit(long ts)
-    {
-        var documents = new List<DocumentWrite>();
-        var indexes = new List<IndexWrite>();
-        using (var command = Prepare(SqliteSchema.DocumentsAt))
-        {
-            Bind(command, ("$ts", ts));
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                var id = DocumentId.FromInternalIdBytes(new TableNumber((uint)reader.GetInt64(0)), reader.GetFieldValue<byte[]>(1));
-                documents.Add(new DocumentWrite(id, reader.IsDBNull(2) ? null : (ConvexObject)ConvexJson.Decode(reader.GetString(2))));
-            }
-        }
-
-        using (var command = Prepare(SqliteSchema.IndexesAt))
-        {
-            Bind(command, ("$ts", ts));
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                DocumentId? id = reader.IsDBNull(3) ? null
-                    : DocumentId.FromInternalIdBytes(new TableNumber((uint)reader.GetInt64(2)), reader.GetFieldValue<byte[]>(3));
-                indexes.Add(new IndexWrite(new IndexId((uint)reader.GetInt64(0)), reader.GetFieldValue<byte[]>(1), id));
-            }
-        }
-
-        Invariant.Assert(documents.Count > 0 || indexes.Count > 0);
-        return new CommitRecord(new Timestamp((ulong)ts), documents, indexes);
     }
 
     private SqliteCommand Prepare(string sql)
