@@ -21,6 +21,9 @@ internal sealed record SeedResult(
 {
     /// <summary>Write-log probes whose range spanned a restart (list-append scenario).</summary>
     public int ProbesAcrossRestart { get; init; }
+
+    /// <summary>Versions deleted by retention, over every incarnation of the database node.</summary>
+    public long PrunedVersions { get; init; }
 }
 
 /// <summary>Runs the standard scenario for one seed. Everything is derived from the seed.</summary>
@@ -46,6 +49,7 @@ internal static class SeedRun
         var device = StorageDevices.Create(loop, knobsRandom.Fork("disk"));
         var database = $"attempts<={knobs.Database.MutationAttemptsMax} writelog<={knobs.Database.WriteLogCommitsMax} " +
             $"writelog-recovery={knobs.Database.WriteLogRecoveryWindow.TotalSeconds:F0}s " +
+            $"retention={(knobs.Database.RetentionWindow is { } retention ? $"{retention.TotalSeconds:F1}s" : "off")} " +
             $"page={knobs.Database.ScanPageRows} | disk: {device.Describe()}";
         return knobs.Kind switch
         {
@@ -69,7 +73,9 @@ internal static class SeedRun
     {
         var random = new Prng(seed ^ ScenarioStream);
         var kind = random.Chance(1, 3) ? ScenarioKind.Sync : ScenarioKind.ListAppend;
-        return knobs with { Kind = kind, Sync = Sync.SyncOptions.Randomize(random.Fork("sync")) };
+        // The sync checkers re-execute queries at every timestamp a client saw, after the run: they need all history.
+        var database = kind == ScenarioKind.Sync ? knobs.Database with { RetentionWindow = null } : knobs.Database;
+        return knobs with { Kind = kind, Sync = Sync.SyncOptions.Randomize(random.Fork("sync")), Database = database };
     }
 
     private static SeedResult RunListAppend(
@@ -87,6 +93,7 @@ internal static class SeedRun
             loop)
         {
             ProbesAcrossRestart = scenario.ProbesAcrossRestart,
+            PrunedVersions = scenario.Node?.PrunedVersions ?? 0,
         };
     }
 

@@ -7,6 +7,7 @@ using Convex.Sim.Database.Errors;
 using Convex.Sim.Database.Indexing;
 using Convex.Sim.Database.Log;
 using Convex.Sim.Database.Reads;
+using Convex.Sim.Database.Retention;
 using Convex.Sim.Database.Transactions;
 using Convex.Sim.Runtime;
 using Convex.Sim.Storage;
@@ -32,6 +33,7 @@ public sealed class Database
     private readonly Committer _committer;
     private TableCatalog _catalog;
     private Timestamp _latestTs;
+    private Timestamp _retentionBound;
     private Exception? _failure;
 
     private Database(
@@ -45,7 +47,28 @@ public sealed class Database
         _catalog = catalog;
         _writeLog = writeLog;
         _committer = new Committer(this, runtime);
+        _retentionBound = options.RetentionWindow is { } window ? VersionRetention.BoundFor(recovered, window) : Timestamp.Zero;
+        Retention = new VersionRetention(this, persistence, _io);
     }
+
+    /// <summary>Version retention: the background task and what it has deleted.</summary>
+    internal VersionRetention Retention { get; }
+
+    /// <summary>Reads at timestamps below this fail with <see cref="OutOfRetentionException"/>; history
+    /// behind it is being deleted. Only moves forward.</summary>
+    public Timestamp RetentionBound
+    {
+        get
+        {
+            lock (_state)
+            {
+                return _retentionBound;
+            }
+        }
+    }
+
+    /// <summary>Document versions and index entries deleted by retention in this incarnation.</summary>
+    public long PrunedVersions => Retention.Pruned;
 
     public IRuntime Runtime { get; }
 
@@ -92,7 +115,13 @@ public sealed class Database
         }
 
         var writeLog = await WriteLogRecovery.RebuildAsync(persistence, catalog, recovered, options, cancellationToken);
-        return new Database(runtime, persistence, options, recovered, catalog, writeLog);
+        var database = new Database(runtime, persistence, options, recovered, catalog, writeLog);
+        if (options.RetentionWindow is not null)
+        {
+            _ = runtime.Spawn("retention", database.Retention.RunAsync, CancellationToken.None);
+        }
+
+        return database;
     }
 
     /// <summary>C#: TLA+ <c>Begin</c>. A read-write transaction at the latest timestamp.</summary>
@@ -216,7 +245,9 @@ public sealed class Database
         await _io.WaitAsync(cancellationToken);
         try
         {
-            return await _persistence.GetAsync(id, at, cancellationToken);
+            var document = await _persistence.GetAsync(id, at, cancellationToken);
+            ThrowIfBelowRetention(at);
+            return document;
         }
         finally
         {
@@ -231,7 +262,9 @@ public sealed class Database
         await _io.WaitAsync(cancellationToken);
         try
         {
-            return await _persistence.ScanAsync(index, range, at, order, limit, cancellationToken);
+            var rows = await _persistence.ScanAsync(index, range, at, order, limit, cancellationToken);
+            ThrowIfBelowRetention(at);
+            return rows;
         }
         finally
         {
@@ -283,6 +316,34 @@ public sealed class Database
         }
     }
 
+    /// <summary>Fails a read at <paramref name="at"/> if retention may have deleted what it needed (checked after
+    /// the read: the bound is advanced before anything is deleted).</summary>
+    internal void ThrowIfBelowRetention(Timestamp at)
+    {
+        var bound = RetentionBound;
+        if (at < bound)
+        {
+            throw new OutOfRetentionException(
+                $"Timestamp {at} is older than the retention bound {bound}; history before it is deleted.");
+        }
+    }
+
+    /// <summary>Moves the retention bound forward (never back, never past the latest commit); false if unchanged.</summary>
+    internal bool AdvanceRetentionBound(Timestamp bound)
+    {
+        lock (_state)
+        {
+            if (bound <= _retentionBound)
+            {
+                return false;
+            }
+
+            Invariant.Assert(bound <= _latestTs);
+            _retentionBound = bound;
+            return true;
+        }
+    }
+
     internal void MarkUnavailable(Exception failure) => Interlocked.CompareExchange(ref _failure, failure, null);
 
     internal void ThrowIfUnavailable()
@@ -303,6 +364,12 @@ public sealed class Database
             if (ts > _latestTs)
             {
                 throw new DatabaseUsageException("FutureTimestamp", $"Timestamp {ts} is in the future.");
+            }
+
+            if (ts < _retentionBound)
+            {
+                throw new OutOfRetentionException(
+                    $"Timestamp {ts} is older than the retention bound {_retentionBound}; history before it is deleted.");
             }
 
             // The catalog only grows, so the latest catalog is correct for any snapshot whose reads

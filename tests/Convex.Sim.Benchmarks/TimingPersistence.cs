@@ -69,6 +69,9 @@ internal sealed class TimingPersistence(IPersistence inner) : IPersistence
         Timestamp after, Timestamp upTo, CancellationToken cancellationToken) =>
         inner.LoadCommitsAsync(after, upTo, cancellationToken);
 
+    public ValueTask<int> PruneAsync(Timestamp bound, int limit, CancellationToken cancellationToken) =>
+        inner.PruneAsync(bound, limit, cancellationToken);
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
     private void Count(long start)

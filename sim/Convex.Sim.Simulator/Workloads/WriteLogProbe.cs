@@ -56,6 +56,12 @@ internal sealed class WriteLogProbe(IRandom random, ListAppendOptions options)
                 return null; // down right now
             }
 
+            if (before.SnapshotTs < now.RetentionBound)
+            {
+                Skipped++;
+                return null; // persistence's commit log behind the retention bound is incomplete: no recomputation
+            }
+
             Checked++;
             if (!ReferenceEquals(now, database))
             {

@@ -10,7 +10,7 @@ namespace Convex.Sim.Database.Log;
 /// ranges change in (t1, t2]?" keeps an exact answer for ranges that span a restart (a subscriber or
 /// an OCC snapshot from before the restart). The window is bounded: commits in
 /// (recovered − <see cref="DatabaseOptions.WriteLogRecoveryWindow"/>, recovered], at most
-/// <see cref="DatabaseOptions.WriteLogCommitsMax"/>; questions about older timestamps raise
+/// <see cref="DatabaseOptions.WriteLogCommitsMax"/>, and not behind the retention bound; questions about older timestamps raise
 /// <see cref="Errors.OutOfRetentionException"/>, which callers treat as "changed" (never "unchanged").
 ///
 /// A commit record holds the document writes and the index entries that changed; the keys the live
@@ -27,8 +27,13 @@ internal static class WriteLogRecovery
         IPersistence persistence, TableCatalog catalog, Timestamp recovered, DatabaseOptions options,
         CancellationToken cancellationToken)
     {
-        var windowNanos = (ulong)options.WriteLogRecoveryWindow.Ticks * 100;
-        var start = new Timestamp(recovered.Value > windowNanos ? recovered.Value - windowNanos : 0);
+        // Not behind the retention bound: commits there may have lost versions to retention.
+        var start = Retention.VersionRetention.BoundFor(recovered, options.WriteLogRecoveryWindow);
+        if (options.RetentionWindow is { } retention)
+        {
+            start = Timestamp.Max2(start, Retention.VersionRetention.BoundFor(recovered, retention));
+        }
+
         var log = new WriteLog(start, options.WriteLogCommitsMax);
         await foreach (var commit in persistence.LoadCommitsAsync(start, recovered, cancellationToken))
         {

@@ -39,6 +39,10 @@ public sealed class SqlitePersistence : IPersistence
     private Timestamp _durableInMain;
     private Timestamp _trimmedUpTo;
 
+    /// <summary>The highest bound pruned to in this instance: reads below it may find index entries whose
+    /// document version is gone (after a restart the database refuses such reads before they get here).</summary>
+    private Timestamp _prunedTo;
+
     public SqlitePersistence(string path)
     {
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder
@@ -167,6 +171,26 @@ public sealed class SqlitePersistence : IPersistence
         }
 
         await Task.CompletedTask;
+    }
+
+    public ValueTask<int> PruneAsync(Timestamp bound, int limit, CancellationToken cancellationToken)
+    {
+        Invariant.Assert(limit > 0);
+        lock (_gate)
+        {
+            Invariant.Assert(_recovered);
+            Invariant.Assert(bound <= _latest);
+            if (_failure is not null)
+            {
+                return ValueTask.FromResult(0);
+            }
+
+            _prunedTo = Timestamp.Max2(_prunedTo, bound);
+            var removed = 0;
+            _sql.InTransaction(() => removed = _sql.Prune(bound, limit));
+            Invariant.Assert(removed <= limit);
+            return ValueTask.FromResult(removed);
+        }
     }
 
     /// <summary>Closes the files as a crash would: no checkpoint, the journal left as it is (tests).</summary>
@@ -338,6 +362,14 @@ public sealed class SqlitePersistence : IPersistence
             live.Add((last.Key, lastId, last.DocTs, last.Json));
         }
 
+        // A live index entry never outlives its document (a superseded one may: retention deletes in any order),
+        // except below the retention bound, where the database refuses the read anyway.
+        if (at < _prunedTo)
+        {
+            live.RemoveAll(row => row.DocTs < 0);
+        }
+
+        Invariant.Assert(live.All(row => row.DocTs >= 0));
         return live;
     }
 
@@ -349,8 +381,7 @@ public sealed class SqlitePersistence : IPersistence
         }
 
         var id = DocumentId.FromInternalIdBytes(new TableNumber((uint)reader.GetInt64(1)), reader.GetFieldValue<byte[]>(2));
-        Invariant.Assert(!reader.IsDBNull(3)); // an index entry never outlives its document
-        return (key, id, reader.GetInt64(3), null);
+        return (key, id, reader.IsDBNull(3) ? -1 : reader.GetInt64(3), null);
     }
 
     /// <summary>A known document version: from the decoded cache, else read and decoded.</summary>

@@ -72,6 +72,33 @@ internal static class SqliteSchema
     /// checkpoint and the database after a complete one).</summary>
     public const string CheckpointMain = "PRAGMA main.wal_checkpoint(PASSIVE)";
 
+    /// <summary>Versions no read at or after the bound can see: superseded at or before it, or a tombstone
+    /// with nothing older (see <c>IPersistence.PruneAsync</c>).</summary>
+    public const string PrunableDocuments = """
+        SELECT d.table_number, d.internal_id, d.ts FROM documents d
+        WHERE d.ts <= $bound AND (
+            EXISTS (SELECT 1 FROM documents n WHERE n.table_number = d.table_number AND n.internal_id = d.internal_id
+                    AND n.ts > d.ts AND n.ts <= $bound)
+            OR (d.json IS NULL AND NOT EXISTS (SELECT 1 FROM documents o WHERE o.table_number = d.table_number
+                    AND o.internal_id = d.internal_id AND o.ts < d.ts)))
+        LIMIT $limit
+        """;
+
+    public const string PrunableIndexes = """
+        SELECT i.index_id, i.key, i.ts FROM indexes i
+        WHERE i.ts <= $bound AND (
+            EXISTS (SELECT 1 FROM indexes n WHERE n.index_id = i.index_id AND n.key = i.key AND n.ts > i.ts AND n.ts <= $bound)
+            OR (i.internal_id IS NULL AND NOT EXISTS (SELECT 1 FROM indexes o WHERE o.index_id = i.index_id
+                    AND o.key = i.key AND o.ts < i.ts)))
+        LIMIT $limit
+        """;
+
+    public const string DeleteDocument = "DELETE FROM documents WHERE table_number = $table AND internal_id = $id AND ts = $ts";
+
+    public const string DeleteIndex = "DELETE FROM indexes WHERE index_id = $index AND key = $key AND ts = $ts";
+
+    public const string PruneCommits = "DELETE FROM commits WHERE ts <= $bound AND ts < (SELECT MAX(ts) FROM commits)";
+
     public const string Create = """
         CREATE TABLE IF NOT EXISTS main.documents (
             table_number INTEGER NOT NULL,

@@ -169,8 +169,74 @@ internal sealed class SqliteStatements : IDisposable
             }
         }
 
-        Invariant.Assert(commits.Values.All(c => c.Documents.Count > 0 || c.Indexes.Count > 0));
         return [.. commits.Select(c => new CommitRecord(new Timestamp((ulong)c.Key), c.Value.Documents, c.Value.Indexes))];
+    }
+
+    /// <summary>Deletes up to <paramref name="limit"/> versions invisible at and after <paramref name="bound"/>
+    /// (inside the caller's transaction); when fewer remain, also the commit rows up to the bound.</summary>
+    public int Prune(Timestamp bound, int limit)
+    {
+        // Rounds: a tombstone becomes deletable only after the versions below it are gone.
+        var removed = 0;
+        for (var round = limit; round > 0 && removed < limit; removed += round)
+        {
+            round = PruneRound(bound, limit - removed);
+        }
+
+        if (removed < limit)
+        {
+            using var commits = Prepare(SqliteSchema.PruneCommits);
+            Bind(commits, ("$bound", (long)bound.Value));
+            commits.ExecuteNonQuery();
+        }
+
+        Invariant.Assert(removed <= limit);
+        return removed;
+    }
+
+    private int PruneRound(Timestamp bound, int limit)
+    {
+        var at = ("$bound", (object?)(long)bound.Value);
+        var documents = new List<(long Table, byte[] Id, long Ts)>();
+        using (var select = Prepare(SqliteSchema.PrunableDocuments))
+        {
+            Bind(select, at, ("$limit", limit));
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                documents.Add((reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetInt64(2)));
+            }
+        }
+
+        var indexes = new List<(long Index, byte[] Key, long Ts)>();
+        using (var select = Prepare(SqliteSchema.PrunableIndexes))
+        {
+            Bind(select, at, ("$limit", limit - documents.Count));
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                indexes.Add((reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetInt64(2)));
+            }
+        }
+
+        using (var delete = new RawStatement(_connection, SqliteSchema.DeleteDocument))
+        {
+            foreach (var (table, id, ts) in documents)
+            {
+                delete.Int64(1, table).Blob(2, id).Int64(3, ts).Execute();
+            }
+        }
+
+        using (var delete = new RawStatement(_connection, SqliteSchema.DeleteIndex))
+        {
+            foreach (var (index, key, ts) in indexes)
+            {
+                delete.Int64(1, index).Blob(2, key).Int64(3, ts).Execute();
+            }
+        }
+
+        Invariant.Assert(documents.Count + indexes.Count <= limit);
+        return documents.Count + indexes.Count;
     }
 
     public void Dispose()
