@@ -45,6 +45,42 @@ internal sealed class RawStatement : IDisposable
         return this;
     }
 
+    /// <summary>The position of a named parameter (resolve once, bind by position afterwards).</summary>
+    public int IndexOf(string name)
+    {
+        var index = raw.sqlite3_bind_parameter_index(_statement, name);
+        Invariant.Assert(index > 0);
+        return index;
+    }
+
+    /// <summary>Steps a query: true with a row to read, false when done. Call <see cref="Reset"/> after the last use.</summary>
+    public bool Read()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        if (rc == raw.SQLITE_ROW)
+        {
+            return true;
+        }
+
+        if (rc != raw.SQLITE_DONE)
+        {
+            raw.sqlite3_reset(_statement);
+            Throw(rc);
+        }
+
+        return false;
+    }
+
+    public void Reset() => raw.sqlite3_reset(_statement);
+
+    public bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
+
+    public long Int64At(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    public ReadOnlySpan<byte> BlobAt(int column) => raw.sqlite3_column_blob(_statement, column);
+
+    public string TextAt(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
+
     /// <summary>Runs a statement that returns no rows, then resets it for the next use.</summary>
     public void Execute()
     {

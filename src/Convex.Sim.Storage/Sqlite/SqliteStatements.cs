@@ -11,7 +11,7 @@ namespace Convex.Sim.Storage.Sqlite;
 internal sealed class SqliteStatements : IDisposable
 {
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand[] _scans;
+    private readonly ScanStatement[] _scans;
     private readonly RawStatement _insertDocument;
     private readonly RawStatement _insertIndex;
     private readonly RawStatement _insertCommit;
@@ -27,8 +27,8 @@ internal sealed class SqliteStatements : IDisposable
         GetDocument = Prepare(SqliteSchema.GetDocument);
         LatestCommit = Prepare(SqliteSchema.LatestCommit);
         DocumentVersion = Prepare(SqliteSchema.DocumentVersion);
-        _scans = [Prepare(SqliteSchema.Scan(true, true)), Prepare(SqliteSchema.Scan(true, false)),
-            Prepare(SqliteSchema.Scan(false, true)), Prepare(SqliteSchema.Scan(false, false))];
+        _scans = [new ScanStatement(connection, true, true), new ScanStatement(connection, true, false),
+            new ScanStatement(connection, false, true), new ScanStatement(connection, false, false)];
         _insertDocument = new RawStatement(connection, SqliteSchema.InsertDocument);
         _insertIndex = new RawStatement(connection, SqliteSchema.InsertIndex);
         _insertCommit = new RawStatement(connection, SqliteSchema.InsertCommit);
@@ -48,7 +48,7 @@ internal sealed class SqliteStatements : IDisposable
 
     public SqliteCommand DocumentVersion { get; }
 
-    public SqliteCommand Scan(bool ascending, bool bounded) => _scans[(ascending ? 0 : 2) + (bounded ? 0 : 1)];
+    public ScanStatement Scan(bool ascending, bool bounded) => _scans[(ascending ? 0 : 2) + (bounded ? 0 : 1)];
 
     /// <summary>Runs <paramref name="write"/> in one SQL transaction (rolled back if it throws).</summary>
     public void InTransaction(Action write)
@@ -247,7 +247,12 @@ internal sealed class SqliteStatements : IDisposable
             statement.Dispose();
         }
 
-        foreach (var command in _scans.Concat([GetDocument, LatestCommit, DocumentVersion, LatestJournal]))
+        foreach (var scan in _scans)
+        {
+            scan.Statement.Dispose();
+        }
+
+        foreach (var command in new[] { GetDocument, LatestCommit, DocumentVersion, LatestJournal })
         {
             command.Dispose();
         }
@@ -279,4 +284,28 @@ internal sealed class SqliteStatements : IDisposable
 
     private static IEnumerable<string> ParameterNames(string sql) =>
         System.Text.RegularExpressions.Regex.Matches(sql, @"\$[a-zA-Z]+").Select(m => m.Value).Distinct();
+}
+
+/// <summary>One of the four index-scan statements, with its parameter positions resolved once.</summary>
+internal sealed class ScanStatement
+{
+    public ScanStatement(SqliteConnection connection, bool ascending, bool bounded)
+    {
+        Statement = new RawStatement(connection, SqliteSchema.Scan(ascending, bounded));
+        Index = Statement.IndexOf("$index");
+        Start = Statement.IndexOf("$start");
+        End = bounded ? Statement.IndexOf("$end") : 0;
+        At = Statement.IndexOf("$at");
+    }
+
+    public RawStatement Statement { get; }
+
+    public int Index { get; }
+
+    public int Start { get; }
+
+    /// <summary>0 for the unbounded variants.</summary>
+    public int End { get; }
+
+    public int At { get; }
 }
