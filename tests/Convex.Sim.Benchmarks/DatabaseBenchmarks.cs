@@ -34,7 +34,12 @@ internal static class DatabaseBenchmarks
             report.Compare("durable commit latency p99", p99, rawP99, "us", "(reported)", true);
 
             persistence.Reset();
+            var writersCpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var before = persistence.Commits;
             var throughput = await MeasureConcurrentAsync(database, 16, TimeSpan.FromSeconds(3 * scale));
+            var cpuPerCommit = (Process.GetCurrentProcess().TotalProcessorTime - writersCpu).TotalMicroseconds /
+                Math.Max(1, persistence.Commits - before);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  16 writers: process CPU {cpuPerCommit:F1} us per commit"));
             var groupSize = persistence.Commits / (double)Math.Max(1, persistence.Groups);
             var writeShare = persistence.Elapsed.TotalSeconds / (3 * scale);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -75,6 +80,34 @@ internal static class DatabaseBenchmarks
         }
     }
 
+    /// <summary>Only the 10-row range reads, for attaching a profiler (<c>--profile-reads SECONDS</c>).</summary>
+    public static async Task ProfileReadsAsync(TimeSpan duration)
+    {
+        var dir = Directory.CreateTempSubdirectory("convex-sim-bench-");
+        try
+        {
+            using var raw = new RawSqlite(Path.Combine(dir.FullName, "raw-reads.db"));
+            await using var persistence = new SqlitePersistence(Path.Combine(dir.FullName, "convex-reads.db"));
+            var database = await Database.Database.OpenAsync(new ProductionRuntime(2), persistence, DatabaseOptions.Default, default);
+            await database.CreateIndexAsync("kv", "by_k", [FieldPath.Parse("k")], default);
+            await PopulateAsync(database, raw, 2000);
+            var stop = Stopwatch.StartNew();
+            var reads = 0;
+            while (stop.Elapsed < duration)
+            {
+                await database.BeginReadOnly().QueryAsync("kv", "by_k",
+                    new IndexRange([], new RangeBound(new ConvexString($"key{reads++ % 500:D5}"), true), null), ScanOrder.Ascending, 10, default);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{reads / stop.Elapsed.TotalSeconds:F0} range reads/s"));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            dir.Delete(recursive: true);
+        }
+    }
+
     /// <summary>Reads on fresh stores holding the same rows on both sides (2,000 documents, 500 keys).</summary>
     private static async Task ReadBenchmarksAsync(Report report, DirectoryInfo dir, double scale)
     {
@@ -85,12 +118,16 @@ internal static class DatabaseBenchmarks
         var ids = await PopulateAsync(database, raw, 2000);
         var reads = (int)(20000 * scale);
         var rawGet = Time(reads, i => raw.Get(1 + (i % raw.Count)));
+        var getCpu = Cpu.PerOp;
         var get = await TimeAsync(reads, async i => await database.BeginReadOnly().GetAsync(ids[i % ids.Count], default));
         report.Compare("point read by id", get, rawGet, "us/op", "<= 2x", get <= 2 * rawGet);
+        PrintCpu("point read by id", Cpu.PerOp, getCpu);
         var rawRange = Time(reads / 4, i => raw.Range($"key{i % 500:D5}"));
+        var rangeCpu = Cpu.PerOp;
         var range = await TimeAsync(reads / 4, async i => await database.BeginReadOnly().QueryAsync("kv", "by_k",
             new IndexRange([], new RangeBound(new ConvexString($"key{i % 500:D5}"), true), null), ScanOrder.Ascending, 10, default));
         report.Compare("10-row index range read", range, rawRange, "us/op", "<= 2x", range <= 2 * rawRange);
+        PrintCpu("10-row index range read", Cpu.PerOp, rangeCpu);
     }
 
     private static (double P50, double P99, double Rate) MeasureRawCommits(RawSqlite raw, int count)
@@ -162,6 +199,16 @@ internal static class DatabaseBenchmarks
         .With("k", new ConvexString($"key{i % 500:D5}"))
         .With("v", new ConvexBytes(new byte[200]));
 
+    /// <summary>CPU time per operation of the last timed loop: steadier than wall time on a shared machine.</summary>
+    private static class Cpu
+    {
+        public static double PerOp { get; set; }
+    }
+
+    private static void PrintCpu(string name, double ours, double reference) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {name}: process CPU {ours:F1} us/op vs reference {reference:F1} us/op, ratio {ours / reference:F2}"));
+
     private static double Time(int count, Action<int> action)
     {
         for (var i = 0; i < Math.Min(count, 5000); i++) // warm both sides: page cache and decoded versions
@@ -169,12 +216,14 @@ internal static class DatabaseBenchmarks
             action(i);
         }
 
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {
             action(i);
         }
 
+        Cpu.PerOp = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / count;
         return sw.Elapsed.TotalMicroseconds / count;
     }
 
@@ -185,12 +234,14 @@ internal static class DatabaseBenchmarks
             await action(i);
         }
 
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {
             await action(i);
         }
 
+        Cpu.PerOp = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / count;
         return sw.Elapsed.TotalMicroseconds / count;
     }
 }

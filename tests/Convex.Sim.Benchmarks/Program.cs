@@ -11,7 +11,7 @@ namespace Convex.Sim.Benchmarks;
 /// <c>--database</c> runs only the database and simulator figures,
 /// <c>--functions</c> only the function-runner figures, <c>--sync</c> only the sync-layer
 /// figures (Sync/SyncBenchmarks.cs; not part of the default run), <c>--bundle DIR</c> uses a prebuilt
-/// corpus bundle (when Node is missing), <c>--profile-commits SECONDS</c> only runs 16 concurrent writers, <c>--profile-list SECONDS</c> only loops messages:list
+/// corpus bundle (when Node is missing), <c>--profile-commits SECONDS</c> only runs 16 concurrent writers, <c>--profile-reads SECONDS</c> only 10-row range reads, <c>--profile-list SECONDS</c> only loops messages:list
 /// (to attach dotnet-trace or dotnet-counters).
 /// </summary>
 internal static class Program
@@ -35,6 +35,12 @@ internal static class Program
         if (Option(args, "--profile-commits") is { } commitSeconds)
         {
             await DatabaseBenchmarks.ProfileCommitsAsync(TimeSpan.FromSeconds(double.Parse(commitSeconds, CultureInfo.InvariantCulture)), args.Contains("--memory"));
+            return 0;
+        }
+
+        if (Option(args, "--profile-reads") is { } readSeconds)
+        {
+            await DatabaseBenchmarks.ProfileReadsAsync(TimeSpan.FromSeconds(double.Parse(readSeconds, CultureInfo.InvariantCulture)));
             return 0;
         }
 
