@@ -45,7 +45,7 @@ internal static class SeedRun
         var knobsRandom = new Prng(seed).Fork("knobs");
         var epoch = BaseEpoch + TimeSpan.FromSeconds(knobsRandom.NextInt(0, 365 * 24 * 3600));
         var loop = new SimLoop(seed, epoch, keepTrace);
-        var knobs = adjust(WithScenario(seed, ScenarioKnobs.Derive(knobsRandom)));
+        var knobs = KeepHistoryForSync(adjust(WithScenario(seed, ScenarioKnobs.Derive(knobsRandom))));
         var device = StorageDevices.Create(loop, knobsRandom.Fork("disk"));
         var database = $"attempts<={knobs.Database.MutationAttemptsMax} writelog<={knobs.Database.WriteLogCommitsMax} " +
             $"writelog-recovery={knobs.Database.WriteLogRecoveryWindow.TotalSeconds:F0}s " +
@@ -73,10 +73,14 @@ internal static class SeedRun
     {
         var random = new Prng(seed ^ ScenarioStream);
         var kind = random.Chance(1, 3) ? ScenarioKind.Sync : ScenarioKind.ListAppend;
-        // The sync checkers re-execute queries at every timestamp a client saw, after the run: they need all history.
-        var database = kind == ScenarioKind.Sync ? knobs.Database with { RetentionWindow = null } : knobs.Database;
-        return knobs with { Kind = kind, Sync = Sync.SyncOptions.Randomize(random.Fork("sync")), Database = database };
+        return knobs with { Kind = kind, Sync = Sync.SyncOptions.Randomize(random.Fork("sync")) };
     }
+
+    /// <summary>The sync checkers re-execute queries at every timestamp a client saw, after the run: they need all
+    /// history, so the sync scenario (chosen by the seed or forced) runs without version retention.</summary>
+    private static ScenarioKnobs KeepHistoryForSync(ScenarioKnobs knobs) => knobs.Kind == ScenarioKind.Sync
+        ? knobs with { Database = knobs.Database with { RetentionWindow = null } }
+        : knobs;
 
     private static SeedResult RunListAppend(
         ulong seed, SimLoop loop, IStorageDevice device, ScenarioKnobs knobs, string description, Action<string>? onStart)

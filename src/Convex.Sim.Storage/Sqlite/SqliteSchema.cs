@@ -72,24 +72,29 @@ internal static class SqliteSchema
     /// checkpoint and the database after a complete one).</summary>
     public const string CheckpointMain = "PRAGMA main.wal_checkpoint(PASSIVE)";
 
-    /// <summary>Versions no read at or after the bound can see: superseded at or before it, or a tombstone
-    /// with nothing older (see <c>IPersistence.PruneAsync</c>).</summary>
-    public const string PrunableDocuments = """
+    /// <summary>
+    /// Versions no read at or after the bound can see, in primary-key order from a cursor: those
+    /// superseded at or before the bound, and the version visible at the bound if it is a tombstone. A key's
+    /// tombstone comes after its older versions, so a LIMIT that includes it includes them, and one
+    /// transaction deletes them together (an older version is never uncovered). The cursor (the last key
+    /// of the previous batch, inclusive) keeps each batch from rescanning the table from its start.
+    /// </summary>
+    public static string PrunableDocuments(bool fromCursor) => $"""
         SELECT d.table_number, d.internal_id, d.ts FROM documents d
-        WHERE d.ts <= $bound AND (
+        WHERE d.ts <= $bound {(fromCursor ? "AND (d.table_number, d.internal_id) >= ($table, $id)" : "")} AND (
             EXISTS (SELECT 1 FROM documents n WHERE n.table_number = d.table_number AND n.internal_id = d.internal_id
                     AND n.ts > d.ts AND n.ts <= $bound)
-            OR (d.json IS NULL AND NOT EXISTS (SELECT 1 FROM documents o WHERE o.table_number = d.table_number
-                    AND o.internal_id = d.internal_id AND o.ts < d.ts)))
+            OR d.json IS NULL)
+        ORDER BY d.table_number, d.internal_id, d.ts
         LIMIT $limit
         """;
 
-    public const string PrunableIndexes = """
+    public static string PrunableIndexes(bool fromCursor) => $"""
         SELECT i.index_id, i.key, i.ts FROM indexes i
-        WHERE i.ts <= $bound AND (
+        WHERE i.ts <= $bound {(fromCursor ? "AND (i.index_id, i.key) >= ($index, $key)" : "")} AND (
             EXISTS (SELECT 1 FROM indexes n WHERE n.index_id = i.index_id AND n.key = i.key AND n.ts > i.ts AND n.ts <= $bound)
-            OR (i.internal_id IS NULL AND NOT EXISTS (SELECT 1 FROM indexes o WHERE o.index_id = i.index_id
-                    AND o.key = i.key AND o.ts < i.ts)))
+            OR i.internal_id IS NULL)
+        ORDER BY i.index_id, i.key, i.ts
         LIMIT $limit
         """;
 

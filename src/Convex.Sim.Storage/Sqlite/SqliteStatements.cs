@@ -21,6 +21,10 @@ internal sealed class SqliteStatements : IDisposable
     private readonly RawStatement _commit;
     private readonly RawStatement _rollback;
 
+    /// <summary>Where retention's scan for the current bound has got to (state machine: a new bound restarts
+    /// both passes; a pass is done once a batch comes back short).</summary>
+    private PruneCursor _prune = new(Timestamp.Zero);
+
     public SqliteStatements(SqliteConnection connection)
     {
         _connection = connection;
@@ -173,52 +177,18 @@ internal sealed class SqliteStatements : IDisposable
     }
 
     /// <summary>Deletes up to <paramref name="limit"/> versions invisible at and after <paramref name="bound"/>
-    /// (inside the caller's transaction); when fewer remain, also the commit rows up to the bound.</summary>
+    /// (inside the caller's transaction), resuming where the previous call for the same bound stopped; when
+    /// fewer remain, also the commit rows up to the bound.</summary>
     public int Prune(Timestamp bound, int limit)
     {
-        // Rounds: a tombstone becomes deletable only after the versions below it are gone.
-        var removed = 0;
-        for (var round = limit; round > 0 && removed < limit; removed += round)
+        Invariant.Assert(limit > 0);
+        if (bound != _prune.Bound)
         {
-            round = PruneRound(bound, limit - removed);
+            _prune = new PruneCursor(bound);
         }
 
-        if (removed < limit)
-        {
-            using var commits = Prepare(SqliteSchema.PruneCommits);
-            Bind(commits, ("$bound", (long)bound.Value));
-            commits.ExecuteNonQuery();
-        }
-
-        Invariant.Assert(removed <= limit);
-        return removed;
-    }
-
-    private int PruneRound(Timestamp bound, int limit)
-    {
-        var at = ("$bound", (object?)(long)bound.Value);
-        var documents = new List<(long Table, byte[] Id, long Ts)>();
-        using (var select = Prepare(SqliteSchema.PrunableDocuments))
-        {
-            Bind(select, at, ("$limit", limit));
-            using var reader = select.ExecuteReader();
-            while (reader.Read())
-            {
-                documents.Add((reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetInt64(2)));
-            }
-        }
-
-        var indexes = new List<(long Index, byte[] Key, long Ts)>();
-        using (var select = Prepare(SqliteSchema.PrunableIndexes))
-        {
-            Bind(select, at, ("$limit", limit - documents.Count));
-            using var reader = select.ExecuteReader();
-            while (reader.Read())
-            {
-                indexes.Add((reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetInt64(2)));
-            }
-        }
-
+        var documents = _prune.DocumentsDone ? [] : PrunableDocuments(bound, limit);
+        var indexes = _prune.IndexesDone || documents.Count == limit ? [] : PrunableIndexes(bound, limit - documents.Count);
         using (var delete = new RawStatement(_connection, SqliteSchema.DeleteDocument))
         {
             foreach (var (table, id, ts) in documents)
@@ -235,8 +205,55 @@ internal sealed class SqliteStatements : IDisposable
             }
         }
 
-        Invariant.Assert(documents.Count + indexes.Count <= limit);
-        return documents.Count + indexes.Count;
+        var removed = documents.Count + indexes.Count;
+        Invariant.Assert(removed <= limit);
+        if (removed < limit)
+        {
+            Invariant.Assert(_prune.DocumentsDone && _prune.IndexesDone);
+            using var commits = Prepare(SqliteSchema.PruneCommits);
+            Bind(commits, ("$bound", (long)bound.Value));
+            commits.ExecuteNonQuery();
+        }
+
+        return removed;
+    }
+
+    private List<(long Table, byte[] Id, long Ts)> PrunableDocuments(Timestamp bound, int limit)
+    {
+        var rows = new List<(long Table, byte[] Id, long Ts)>();
+        using (var select = Prepare(SqliteSchema.PrunableDocuments(_prune.Document is not null)))
+        {
+            Bind(select, ("$bound", (long)bound.Value), ("$limit", limit), ("$table", _prune.Document?.Table),
+                ("$id", _prune.Document?.Id));
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add((reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetInt64(2)));
+            }
+        }
+
+        _prune.DocumentsDone = rows.Count < limit;
+        _prune.Document = rows.Count == 0 ? _prune.Document : (rows[^1].Table, rows[^1].Id);
+        return rows;
+    }
+
+    private List<(long Index, byte[] Key, long Ts)> PrunableIndexes(Timestamp bound, int limit)
+    {
+        var rows = new List<(long Index, byte[] Key, long Ts)>();
+        using (var select = Prepare(SqliteSchema.PrunableIndexes(_prune.Index is not null)))
+        {
+            Bind(select, ("$bound", (long)bound.Value), ("$limit", limit), ("$index", _prune.Index?.Index),
+                ("$key", _prune.Index?.Key));
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add((reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetInt64(2)));
+            }
+        }
+
+        _prune.IndexesDone = rows.Count < limit;
+        _prune.Index = rows.Count == 0 ? _prune.Index : (rows[^1].Index, rows[^1].Key);
+        return rows;
     }
 
     public void Dispose()
@@ -308,4 +325,18 @@ internal sealed class ScanStatement
     public int End { get; }
 
     public int At { get; }
+}
+
+/// <summary>Retention's position in the version tables for one bound (the last key of the last batch, inclusive).</summary>
+internal sealed class PruneCursor(Timestamp bound)
+{
+    public Timestamp Bound { get; } = bound;
+
+    public (long Table, byte[] Id)? Document { get; set; }
+
+    public bool DocumentsDone { get; set; }
+
+    public (long Index, byte[] Key)? Index { get; set; }
+
+    public bool IndexesDone { get; set; }
 }
