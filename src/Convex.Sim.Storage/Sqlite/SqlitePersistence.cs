@@ -31,6 +31,7 @@ public sealed class SqlitePersistence : IPersistence
     private readonly SqliteStatements _sql;
     private readonly Dictionary<(DocumentId Id, long Ts), ConvexObject> _decoded = [];
     private bool _recovered;
+    private bool _disposed;
     private Exception? _failure;
     private Timestamp _latest;
     private int _groupsSinceCheckpoint;
@@ -180,9 +181,9 @@ public sealed class SqlitePersistence : IPersistence
         {
             Invariant.Assert(_recovered);
             Invariant.Assert(bound <= _latest);
-            if (_failure is not null)
+            if (_failure is not null || _disposed)
             {
-                return ValueTask.FromResult(0);
+                return ValueTask.FromResult(0); // retention may still be running while the server shuts down
             }
 
             _prunedTo = Timestamp.Max2(_prunedTo, bound);
@@ -198,7 +199,9 @@ public sealed class SqlitePersistence : IPersistence
     {
         lock (_gate)
         {
+            Invariant.Assert(!_disposed);
             _failure ??= new InvalidOperationException("closed abruptly");
+            _disposed = true;
             _sql.Dispose();
             _connection.Dispose();
         }
@@ -210,11 +213,17 @@ public sealed class SqlitePersistence : IPersistence
     {
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return ValueTask.CompletedTask;
+            }
+
             if (_recovered && _failure is null && Checkpoint())
             {
                 Execute("DELETE FROM journal.groups; PRAGMA journal.wal_checkpoint(TRUNCATE);");
             }
 
+            _disposed = true;
             _sql.Dispose();
             _connection.Dispose();
         }
