@@ -147,7 +147,7 @@ public sealed class SqlitePersistence : IPersistence
 
         lock (_gate)
         {
-            foreach (var (key, id, docTs) in ScanLiveKeys(index, range, at, order, limit))
+            foreach (var (key, id, docTs) in SqliteIndexScan.LiveKeys(_sql.Scan(order == ScanOrder.Ascending, range.End is not null), index, range, at, order, limit, _prunedTo))
             {
                 rows.Add(new IndexRow(key, new StoredDocument(id, new Timestamp((ulong)docTs), VersionLocked(id, docTs))));
             }
@@ -330,77 +330,6 @@ public sealed class SqlitePersistence : IPersistence
         }
 
         _decoded[(id, ts)] = value;
-    }
-
-    /// <summary>The newest version ≤ at of each key in the range, tombstones skipped, up to the limit,
-    /// each with the timestamp of the document version it points to.</summary>
-    private List<(byte[] Key, DocumentId Id, long DocTs)> ScanLiveKeys(
-        IndexId index, KeyRange range, Timestamp at, ScanOrder order, int limit)
-    {
-        var ascending = order == ScanOrder.Ascending;
-        var scan = _sql.Scan(ascending, range.End is not null);
-        var statement = scan.Statement.Int64(scan.Index, index.Value).Blob(scan.Start, range.Start).Int64(scan.At, (long)at.Value);
-        if (range.End is { } end)
-        {
-            statement.Blob(scan.End, end);
-        }
-
-        var live = new List<(byte[] Key, DocumentId Id, long DocTs)>();
-        try
-        {
-            (byte[] Key, DocumentId? Id, long DocTs)? newest = null;
-            while (live.Count < limit && statement.Read())
-            {
-                var key = statement.BlobAt(0);
-                var sameKey = newest is { } current && current.Key.AsSpan().SequenceEqual(key);
-                if (!ascending && sameKey)
-                {
-                    continue; // descending: the first row of a key was its newest version
-                }
-
-                if (ascending && newest is { Id: { } doneId } done && !sameKey)
-                {
-                    live.Add((done.Key, doneId, done.DocTs)); // ascending: the group ended with its newest
-                }
-
-                var row = ReadScanRow(statement, sameKey ? newest!.Value.Key : key.ToArray());
-                newest = row;
-                if (!ascending && row.Id is { } liveId)
-                {
-                    live.Add((row.Key, liveId, row.DocTs));
-                }
-            }
-
-            if (ascending && live.Count < limit && newest is { Id: { } lastId } last)
-            {
-                live.Add((last.Key, lastId, last.DocTs));
-            }
-        }
-        finally
-        {
-            statement.Reset();
-        }
-
-        // A live index entry never outlives its document (a superseded one may: retention deletes in any order),
-        // except below the retention bound, where the database refuses the read anyway.
-        if (at < _prunedTo)
-        {
-            live.RemoveAll(row => row.DocTs < 0);
-        }
-
-        Invariant.Assert(live.All(row => row.DocTs >= 0));
-        return live;
-    }
-
-    private static (byte[] Key, DocumentId? Id, long DocTs) ReadScanRow(RawStatement statement, byte[] key)
-    {
-        if (statement.IsNull(2))
-        {
-            return (key, null, 0);
-        }
-
-        var id = DocumentId.FromInternalIdBytes(new TableNumber((uint)statement.Int64At(1)), statement.BlobAt(2));
-        return (key, id, statement.IsNull(3) ? -1 : statement.Int64At(3));
     }
 
     /// <summary>A known document version: from the decoded cache, else read and decoded.</summary>
