@@ -358,17 +358,27 @@ public sealed class SqlitePersistence : IPersistence
         return value;
     }
 
+    /// <summary>The version visible at <paramref name="at"/>; its JSON is read only on a decoded-cache miss.</summary>
     private StoredDocument? GetLocked(DocumentId id, Timestamp at)
     {
-        var command = _sql.GetDocument;
-        SqliteStatements.Bind(command, ("$table", (long)id.Table.Value), ("$id", id.InternalIdBytes()), ("$at", (long)at.Value));
-        using var reader = command.ExecuteReader();
-        if (!reader.Read() || reader.IsDBNull(1))
+        Span<byte> internalId = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(internalId, id.InternalId);
+        var statement = _sql.GetDocument.Int64(1, id.Table.Value).Blob(2, internalId).Int64(3, (long)at.Value);
+        try
         {
-            return null;
-        }
+            if (!statement.Read() || statement.IsNull(1))
+            {
+                return null;
+            }
 
-        var ts = reader.GetInt64(0);
-        return new StoredDocument(id, new Timestamp((ulong)ts), Decode(id, ts, reader.GetString(1)));
+            var ts = statement.Int64At(0);
+            Invariant.Assert(ts <= (long)at.Value);
+            var value = _decoded.TryGetValue((id, ts), out var cached) ? cached : Decode(id, ts, statement.TextAt(1));
+            return new StoredDocument(id, new Timestamp((ulong)ts), value);
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 }

@@ -28,7 +28,7 @@ internal sealed class SqliteStatements : IDisposable
     public SqliteStatements(SqliteConnection connection)
     {
         _connection = connection;
-        GetDocument = Prepare(SqliteSchema.GetDocument);
+        GetDocument = new RawStatement(connection, SqliteSchema.GetDocument);
         LatestCommit = Prepare(SqliteSchema.LatestCommit);
         DocumentVersion = Prepare(SqliteSchema.DocumentVersion);
         _scans = [new ScanStatement(connection, true, true), new ScanStatement(connection, true, false),
@@ -46,7 +46,8 @@ internal sealed class SqliteStatements : IDisposable
 
     public SqliteCommand LatestJournal { get; }
 
-    public SqliteCommand GetDocument { get; }
+    /// <summary>Parameters: 1 table, 2 internal id, 3 at; columns: ts, json.</summary>
+    public RawStatement GetDocument { get; }
 
     public SqliteCommand LatestCommit { get; }
 
@@ -269,7 +270,8 @@ internal sealed class SqliteStatements : IDisposable
             scan.Statement.Dispose();
         }
 
-        foreach (var command in new[] { GetDocument, LatestCommit, DocumentVersion, LatestJournal })
+        GetDocument.Dispose();
+        foreach (var command in new[] { LatestCommit, DocumentVersion, LatestJournal })
         {
             command.Dispose();
         }
