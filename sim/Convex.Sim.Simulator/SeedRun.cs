@@ -17,7 +17,14 @@ internal sealed record SeedResult(
     int Indeterminate,
     int Crashes,
     string Knobs,
-    SimLoop Loop);
+    SimLoop Loop)
+{
+    /// <summary>Write-log probes whose range spanned a restart (list-append scenario).</summary>
+    public int ProbesAcrossRestart { get; init; }
+
+    /// <summary>Versions deleted by retention, over every incarnation of the database node.</summary>
+    public long PrunedVersions { get; init; }
+}
 
 /// <summary>Runs the standard scenario for one seed. Everything is derived from the seed.</summary>
 internal static class SeedRun
@@ -38,9 +45,11 @@ internal static class SeedRun
         var knobsRandom = new Prng(seed).Fork("knobs");
         var epoch = BaseEpoch + TimeSpan.FromSeconds(knobsRandom.NextInt(0, 365 * 24 * 3600));
         var loop = new SimLoop(seed, epoch, keepTrace);
-        var knobs = adjust(WithScenario(seed, ScenarioKnobs.Derive(knobsRandom)));
+        var knobs = KeepHistoryForSync(adjust(WithScenario(seed, ScenarioKnobs.Derive(knobsRandom))));
         var device = StorageDevices.Create(loop, knobsRandom.Fork("disk"));
         var database = $"attempts<={knobs.Database.MutationAttemptsMax} writelog<={knobs.Database.WriteLogCommitsMax} " +
+            $"writelog-recovery={knobs.Database.WriteLogRecoveryWindow.TotalSeconds:F0}s " +
+            $"retention={(knobs.Database.RetentionWindow is { } retention ? $"{retention.TotalSeconds:F1}s" : "off")} " +
             $"page={knobs.Database.ScanPageRows} | disk: {device.Describe()}";
         return knobs.Kind switch
         {
@@ -67,6 +76,12 @@ internal static class SeedRun
         return knobs with { Kind = kind, Sync = Sync.SyncOptions.Randomize(random.Fork("sync")) };
     }
 
+    /// <summary>The sync checkers re-execute queries at every timestamp a client saw, after the run: they need all
+    /// history, so the sync scenario (chosen by the seed or forced) runs without version retention.</summary>
+    private static ScenarioKnobs KeepHistoryForSync(ScenarioKnobs knobs) => knobs.Kind == ScenarioKind.Sync
+        ? knobs with { Database = knobs.Database with { RetentionWindow = null } }
+        : knobs;
+
     private static SeedResult RunListAppend(
         ulong seed, SimLoop loop, IStorageDevice device, ScenarioKnobs knobs, string description, Action<string>? onStart)
     {
@@ -79,7 +94,11 @@ internal static class SeedRun
         return new SeedResult(seed, violations, loop.Trace.Hash, loop.Trace.Count, loop.Elapsed, loop.Steps,
             history.Committed, history.Aborted, history.Indeterminate, scenario.Node?.Crashes ?? 0,
             description,
-            loop);
+            loop)
+        {
+            ProbesAcrossRestart = scenario.ProbesAcrossRestart,
+            PrunedVersions = scenario.Node?.PrunedVersions ?? 0,
+        };
     }
 
     private static SeedResult RunSync(

@@ -77,6 +77,7 @@ internal static class SimulatorCli
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"seed {seed}: committed={result.Committed} aborted={result.Aborted} indeterminate={result.Indeterminate} " +
                 $"crashes={result.Crashes} steps={result.Steps} events={result.TraceEvents} simulated={result.Simulated.TotalSeconds:F1}s " +
+                $"pruned={result.PrunedVersions} probes-across-restart={result.ProbesAcrossRestart} " +
                 $"trace={result.TraceHash:x16}"));
         }
 

@@ -7,6 +7,7 @@ using Convex.Sim.Database.Errors;
 using Convex.Sim.Database.Indexing;
 using Convex.Sim.Database.Log;
 using Convex.Sim.Database.Reads;
+using Convex.Sim.Database.Retention;
 using Convex.Sim.Database.Transactions;
 using Convex.Sim.Runtime;
 using Convex.Sim.Storage;
@@ -32,18 +33,42 @@ public sealed class Database
     private readonly Committer _committer;
     private TableCatalog _catalog;
     private Timestamp _latestTs;
+    private Timestamp _retentionBound;
     private Exception? _failure;
 
-    private Database(IRuntime runtime, IPersistence persistence, DatabaseOptions options, Timestamp recovered, TableCatalog catalog)
+    private Database(
+        IRuntime runtime, IPersistence persistence, DatabaseOptions options, Timestamp recovered, TableCatalog catalog,
+        WriteLog writeLog)
     {
         Runtime = runtime;
         Options = options.Validate();
         _persistence = persistence;
         _latestTs = recovered;
         _catalog = catalog;
-        _writeLog = new WriteLog(recovered, options.WriteLogCommitsMax);
+        _writeLog = writeLog;
         _committer = new Committer(this, runtime);
+        _retentionBound = options.RetentionWindow is { } window ? VersionRetention.BoundFor(recovered, window) : Timestamp.Zero;
+        Retention = new VersionRetention(this, persistence, _io);
     }
+
+    /// <summary>Version retention: the background task and what it has deleted.</summary>
+    internal VersionRetention Retention { get; }
+
+    /// <summary>Reads at timestamps below this fail with <see cref="OutOfRetentionException"/>; history
+    /// behind it is being deleted. Only moves forward.</summary>
+    public Timestamp RetentionBound
+    {
+        get
+        {
+            lock (_state)
+            {
+                return _retentionBound;
+            }
+        }
+    }
+
+    /// <summary>Document versions and index entries deleted by retention in this incarnation.</summary>
+    public long PrunedVersions => Retention.Pruned;
 
     public IRuntime Runtime { get; }
 
@@ -74,7 +99,8 @@ public sealed class Database
 
     public bool IsAvailable => Volatile.Read(ref _failure) is null;
 
-    /// <summary>Recovers from persistence: the latest timestamp, then the catalog as of it.</summary>
+    /// <summary>Recovers from persistence: the latest timestamp, the catalog as of it, and the write log's
+    /// recent window (<see cref="DatabaseOptions.WriteLogRecoveryWindow"/>).</summary>
     public static async Task<Database> OpenAsync(
         IRuntime runtime, IPersistence persistence, DatabaseOptions options, CancellationToken cancellationToken)
     {
@@ -88,7 +114,14 @@ public sealed class Database
             }
         }
 
-        return new Database(runtime, persistence, options, recovered, catalog);
+        var writeLog = await WriteLogRecovery.RebuildAsync(persistence, catalog, recovered, options, cancellationToken);
+        var database = new Database(runtime, persistence, options, recovered, catalog, writeLog);
+        if (options.RetentionWindow is not null)
+        {
+            _ = runtime.Spawn("retention", database.Retention.RunAsync, CancellationToken.None);
+        }
+
+        return database;
     }
 
     /// <summary>C#: TLA+ <c>Begin</c>. A read-write transaction at the latest timestamp.</summary>
@@ -212,7 +245,9 @@ public sealed class Database
         await _io.WaitAsync(cancellationToken);
         try
         {
-            return await _persistence.GetAsync(id, at, cancellationToken);
+            var document = await _persistence.GetAsync(id, at, cancellationToken);
+            ThrowIfBelowRetention(at);
+            return document;
         }
         finally
         {
@@ -227,7 +262,9 @@ public sealed class Database
         await _io.WaitAsync(cancellationToken);
         try
         {
-            return await _persistence.ScanAsync(index, range, at, order, limit, cancellationToken);
+            var rows = await _persistence.ScanAsync(index, range, at, order, limit, cancellationToken);
+            ThrowIfBelowRetention(at);
+            return rows;
         }
         finally
         {
@@ -279,6 +316,34 @@ public sealed class Database
         }
     }
 
+    /// <summary>Fails a read at <paramref name="at"/> if retention may have deleted what it needed (checked after
+    /// the read: the bound is advanced before anything is deleted).</summary>
+    internal void ThrowIfBelowRetention(Timestamp at)
+    {
+        var bound = RetentionBound;
+        if (at < bound)
+        {
+            throw new OutOfRetentionException(
+                $"Timestamp {at} is older than the retention bound {bound}; history before it is deleted.");
+        }
+    }
+
+    /// <summary>Moves the retention bound forward (never back, never past the latest commit); false if unchanged.</summary>
+    internal bool AdvanceRetentionBound(Timestamp bound)
+    {
+        lock (_state)
+        {
+            if (bound <= _retentionBound)
+            {
+                return false;
+            }
+
+            Invariant.Assert(bound <= _latestTs);
+            _retentionBound = bound;
+            return true;
+        }
+    }
+
     internal void MarkUnavailable(Exception failure) => Interlocked.CompareExchange(ref _failure, failure, null);
 
     internal void ThrowIfUnavailable()
@@ -299,6 +364,12 @@ public sealed class Database
             if (ts > _latestTs)
             {
                 throw new DatabaseUsageException("FutureTimestamp", $"Timestamp {ts} is in the future.");
+            }
+
+            if (ts < _retentionBound)
+            {
+                throw new OutOfRetentionException(
+                    $"Timestamp {ts} is older than the retention bound {_retentionBound}; history before it is deleted.");
             }
 
             // The catalog only grows, so the latest catalog is correct for any snapshot whose reads

@@ -43,8 +43,20 @@ public interface IPersistence : IAsyncDisposable
         IndexId index, KeyRange range, Timestamp at, ScanOrder order, int limit, CancellationToken cancellationToken);
 
     /// <summary>Every commit with ts in (after, upTo], in timestamp order (rebuilds the write log,
-    /// feeds the durability checker).</summary>
+    /// feeds the checkers). Commits at or before a bound passed to <see cref="PruneAsync"/> may be missing
+    /// or incomplete.</summary>
     IAsyncEnumerable<CommitRecord> LoadCommitsAsync(Timestamp after, Timestamp upTo, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Version retention: deletes up to <paramref name="limit"/> document versions and index entries that no
+    /// read at or after <paramref name="bound"/> can see (versions superseded at or before the bound, and
+    /// tombstones that are the newest version at the bound once nothing older is left). Returns how many it
+    /// deleted; fewer than the limit means nothing is left to delete for this bound. Reads at timestamps
+    /// ≥ <paramref name="bound"/> are unaffected; reads below it may see missing versions, so the database
+    /// refuses them. <paramref name="bound"/> must not exceed the latest commit. Atomic per call, but not a
+    /// commit: a crash may undo part of it (or, for the log persistence, all of it), which is harmless.
+    /// </summary>
+    ValueTask<int> PruneAsync(Timestamp bound, int limit, CancellationToken cancellationToken);
 }
 
 public enum ScanOrder

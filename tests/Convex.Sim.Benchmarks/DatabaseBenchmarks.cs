@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Convex.Sim.Core.Ids;
 using Convex.Sim.Core.Values;
 using Convex.Sim.Database;
@@ -22,7 +23,7 @@ internal static class DatabaseBenchmarks
         try
         {
             using var raw = new RawSqlite(Path.Combine(dir.FullName, "raw.db"));
-            await using var persistence = new SqlitePersistence(Path.Combine(dir.FullName, "convex.db"));
+            await using var persistence = new TimingPersistence(new SqlitePersistence(Path.Combine(dir.FullName, "convex.db")));
             var database = await Database.Database.OpenAsync(new ProductionRuntime(1), persistence, DatabaseOptions.Default, default);
             await database.CreateIndexAsync("kv", "by_k", [FieldPath.Parse("k")], default);
 
@@ -32,10 +33,73 @@ internal static class DatabaseBenchmarks
             report.Compare("durable commit latency p50", p50, rawP50, "us", "<= raw + 500us", p50 <= rawP50 + 500);
             report.Compare("durable commit latency p99", p99, rawP99, "us", "(reported)", true);
 
+            persistence.Reset();
+            var writersCpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var before = persistence.Commits;
             var throughput = await MeasureConcurrentAsync(database, 16, TimeSpan.FromSeconds(3 * scale));
+            var cpuPerCommit = (Process.GetCurrentProcess().TotalProcessorTime - writersCpu).TotalMicroseconds /
+                Math.Max(1, persistence.Commits - before);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  16 writers: process CPU {cpuPerCommit:F1} us per commit"));
+            var groupSize = persistence.Commits / (double)Math.Max(1, persistence.Groups);
+            var writeShare = persistence.Elapsed.TotalSeconds / (3 * scale);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  16 writers: {persistence.Groups} groups, {groupSize:F1} commits per group, persistence writes busy {writeShare:P0} of the time"));
             report.Compare("16 writers: commits/s vs raw autocommit/s", throughput, rawRate, "tx/s", ">= 5x", throughput >= 5 * rawRate);
 
             await ReadBenchmarksAsync(report, dir, scale);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Only the 16-writer loop, for attaching a profiler (<c>--profile-commits SECONDS</c>); with
+    /// <c>--memory</c> over in-memory persistence, which shows the database's own CPU cost per commit.</summary>
+    public static async Task ProfileCommitsAsync(TimeSpan duration, bool memory)
+    {
+        var dir = Directory.CreateTempSubdirectory("convex-sim-bench-");
+        try
+        {
+            IPersistence inner = !memory
+                ? new SqlitePersistence(Path.Combine(dir.FullName, "convex.db")) : new Convex.Sim.Storage.Memory.MemoryPersistence();
+            await using var persistence = new TimingPersistence(inner);
+            var database = await Database.Database.OpenAsync(new ProductionRuntime(1), persistence, DatabaseOptions.Default, default);
+            await database.CreateIndexAsync("kv", "by_k", [FieldPath.Parse("k")], default);
+            await MeasureConcurrentAsync(database, 16, duration / 2);
+            persistence.Reset();
+            var throughput = await MeasureConcurrentAsync(database, 16, duration);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"16 writers: {throughput:F0} commits/s, {persistence.Commits / (double)Math.Max(1, persistence.Groups):F1} per group"));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Only the 10-row range reads, for attaching a profiler (<c>--profile-reads SECONDS</c>).</summary>
+    public static async Task ProfileReadsAsync(TimeSpan duration)
+    {
+        var dir = Directory.CreateTempSubdirectory("convex-sim-bench-");
+        try
+        {
+            using var raw = new RawSqlite(Path.Combine(dir.FullName, "raw-reads.db"));
+            await using var persistence = new SqlitePersistence(Path.Combine(dir.FullName, "convex-reads.db"));
+            var database = await Database.Database.OpenAsync(new ProductionRuntime(2), persistence, DatabaseOptions.Default, default);
+            await database.CreateIndexAsync("kv", "by_k", [FieldPath.Parse("k")], default);
+            await PopulateAsync(database, raw, 2000);
+            var stop = Stopwatch.StartNew();
+            var reads = 0;
+            while (stop.Elapsed < duration)
+            {
+                await database.BeginReadOnly().QueryAsync("kv", "by_k",
+                    new IndexRange([], new RangeBound(new ConvexString($"key{reads++ % 500:D5}"), true), null), ScanOrder.Ascending, 10, default);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{reads / stop.Elapsed.TotalSeconds:F0} range reads/s"));
         }
         finally
         {
@@ -54,12 +118,16 @@ internal static class DatabaseBenchmarks
         var ids = await PopulateAsync(database, raw, 2000);
         var reads = (int)(20000 * scale);
         var rawGet = Time(reads, i => raw.Get(1 + (i % raw.Count)));
+        var getCpu = Cpu.PerOp;
         var get = await TimeAsync(reads, async i => await database.BeginReadOnly().GetAsync(ids[i % ids.Count], default));
         report.Compare("point read by id", get, rawGet, "us/op", "<= 2x", get <= 2 * rawGet);
+        PrintCpu("point read by id", Cpu.PerOp, getCpu);
         var rawRange = Time(reads / 4, i => raw.Range($"key{i % 500:D5}"));
+        var rangeCpu = Cpu.PerOp;
         var range = await TimeAsync(reads / 4, async i => await database.BeginReadOnly().QueryAsync("kv", "by_k",
             new IndexRange([], new RangeBound(new ConvexString($"key{i % 500:D5}"), true), null), ScanOrder.Ascending, 10, default));
         report.Compare("10-row index range read", range, rawRange, "us/op", "<= 2x", range <= 2 * rawRange);
+        PrintCpu("10-row index range read", Cpu.PerOp, rangeCpu);
     }
 
     private static (double P50, double P99, double Rate) MeasureRawCommits(RawSqlite raw, int count)
@@ -131,6 +199,16 @@ internal static class DatabaseBenchmarks
         .With("k", new ConvexString($"key{i % 500:D5}"))
         .With("v", new ConvexBytes(new byte[200]));
 
+    /// <summary>CPU time per operation of the last timed loop: steadier than wall time on a shared machine.</summary>
+    private static class Cpu
+    {
+        public static double PerOp { get; set; }
+    }
+
+    private static void PrintCpu(string name, double ours, double reference) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {name}: process CPU {ours:F1} us/op vs reference {reference:F1} us/op, ratio {ours / reference:F2}"));
+
     private static double Time(int count, Action<int> action)
     {
         for (var i = 0; i < Math.Min(count, 5000); i++) // warm both sides: page cache and decoded versions
@@ -138,12 +216,14 @@ internal static class DatabaseBenchmarks
             action(i);
         }
 
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {
             action(i);
         }
 
+        Cpu.PerOp = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / count;
         return sw.Elapsed.TotalMicroseconds / count;
     }
 
@@ -154,12 +234,14 @@ internal static class DatabaseBenchmarks
             await action(i);
         }
 
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {
             await action(i);
         }
 
+        Cpu.PerOp = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / count;
         return sw.Elapsed.TotalMicroseconds / count;
     }
 }

@@ -8,9 +8,10 @@ namespace Convex.Sim.Benchmarks;
 /// runner) and printed with the ratio and the target. Not a test: it never fails a build; the
 /// figures go into the notes and docs/benchmarks.md.
 /// Usage: <c>dotnet run -c Release --project tests/Convex.Sim.Benchmarks [-- --quick]</c>;
-/// <c>--functions</c> runs only the function-runner figures, <c>--sync</c> only the sync-layer
+/// <c>--database</c> runs only the database and simulator figures,
+/// <c>--functions</c> only the function-runner figures, <c>--sync</c> only the sync-layer
 /// figures (Sync/SyncBenchmarks.cs; not part of the default run), <c>--bundle DIR</c> uses a prebuilt
-/// corpus bundle (when Node is missing), <c>--profile-list SECONDS</c> only loops messages:list
+/// corpus bundle (when Node is missing), <c>--profile-commits SECONDS</c> only runs 16 concurrent writers, <c>--profile-reads SECONDS</c> only 10-row range reads, <c>--profile-list SECONDS</c> only loops messages:list
 /// (to attach dotnet-trace or dotnet-counters).
 /// </summary>
 internal static class Program
@@ -31,6 +32,18 @@ internal static class Program
             return 0;
         }
 
+        if (Option(args, "--profile-commits") is { } commitSeconds)
+        {
+            await DatabaseBenchmarks.ProfileCommitsAsync(TimeSpan.FromSeconds(double.Parse(commitSeconds, CultureInfo.InvariantCulture)), args.Contains("--memory"));
+            return 0;
+        }
+
+        if (Option(args, "--profile-reads") is { } readSeconds)
+        {
+            await DatabaseBenchmarks.ProfileReadsAsync(TimeSpan.FromSeconds(double.Parse(readSeconds, CultureInfo.InvariantCulture)));
+            return 0;
+        }
+
         var scale = quick ? 0.2 : 1.0;
         var report = new Report(Console.Out);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -46,6 +59,14 @@ internal static class Program
         if (args.Contains("--sync"))
         {
             await Sync.SyncBenchmarks.RunAsync(report, quick, bundle);
+            report.PrintSummary();
+            return 0;
+        }
+
+        if (args.Contains("--database"))
+        {
+            await DatabaseBenchmarks.RunAsync(report, scale);
+            SimulatorBenchmarks.Run(report, quick ? 10 : 40);
             report.PrintSummary();
             return 0;
         }

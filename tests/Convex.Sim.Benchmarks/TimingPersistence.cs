@@ -18,6 +18,11 @@ internal sealed class TimingPersistence(IPersistence inner) : IPersistence
 
     public long Reads { get; private set; }
 
+    /// <summary>Calls of <see cref="WriteAsync"/> (groups) and the commits they carried.</summary>
+    public long Groups { get; private set; }
+
+    public long Commits { get; private set; }
+
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(0, _ticks);
 
     public void Reset()
@@ -25,6 +30,8 @@ internal sealed class TimingPersistence(IPersistence inner) : IPersistence
         _ticks = 0;
         Calls = 0;
         Reads = 0;
+        Groups = 0;
+        Commits = 0;
     }
 
     public ValueTask<Timestamp> RecoverAsync(CancellationToken cancellationToken) =>
@@ -35,6 +42,8 @@ internal sealed class TimingPersistence(IPersistence inner) : IPersistence
         var start = Stopwatch.GetTimestamp();
         await inner.WriteAsync(commits, cancellationToken);
         Count(start);
+        Groups++;
+        Commits += commits.Count;
     }
 
     public async ValueTask<StoredDocument?> GetAsync(DocumentId id, Timestamp at, CancellationToken cancellationToken)
@@ -59,6 +68,9 @@ internal sealed class TimingPersistence(IPersistence inner) : IPersistence
     public IAsyncEnumerable<CommitRecord> LoadCommitsAsync(
         Timestamp after, Timestamp upTo, CancellationToken cancellationToken) =>
         inner.LoadCommitsAsync(after, upTo, cancellationToken);
+
+    public ValueTask<int> PruneAsync(Timestamp bound, int limit, CancellationToken cancellationToken) =>
+        inner.PruneAsync(bound, limit, cancellationToken);
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 

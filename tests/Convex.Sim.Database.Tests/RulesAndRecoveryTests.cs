@@ -159,6 +159,9 @@ public sealed class RulesAndRecoveryTests
         public IAsyncEnumerable<CommitRecord> LoadCommitsAsync(Timestamp after, Timestamp upTo, CancellationToken cancellationToken) =>
             inner.LoadCommitsAsync(after, upTo, cancellationToken);
 
+        public ValueTask<int> PruneAsync(Timestamp bound, int limit, CancellationToken cancellationToken) =>
+            inner.PruneAsync(bound, limit, cancellationToken);
+
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

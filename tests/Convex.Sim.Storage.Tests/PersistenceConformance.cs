@@ -131,6 +131,96 @@ public abstract class PersistenceConformance
         Assert.Equal([1, 2], await Numbers(reopened, KeyRange.All, 20, ScanOrder.Ascending, 10));
     }
 
+    /// <summary>History for the retention tests: document 1 is written at 10 and 20 and deleted at 30 (its
+    /// index key moves from 1 to 2, then goes); document 2 is written at 10 and 40 under key 5.</summary>
+    private static async Task WriteHistoryAsync(IPersistence store)
+    {
+        await store.WriteAsync([Commit(10, [new(Id(1), Doc(1)), new(Id(2), Doc(20))], [new(Index, Key(1), Id(1)), new(Index, Key(5), Id(2))])], Ct);
+        await store.WriteAsync([Commit(20, [new(Id(1), Doc(2))], [new(Index, Key(1), null), new(Index, Key(2), Id(1))])], Ct);
+        await store.WriteAsync([Commit(30, [new(Id(1), null)], [new(Index, Key(2), null)])], Ct);
+        await store.WriteAsync([Commit(40, [new(Id(2), Doc(21))])], Ct);
+    }
+
+    /// <summary>What reads at 25, 30, 35 and 40 see in the history above (must never change with pruning at 25).</summary>
+    private static async Task AssertReadsFrom25Async(IPersistence store)
+    {
+        Assert.Equal(Doc(2), (await store.GetAsync(Id(1), Ts(25), Ct))!.Value);
+        Assert.Null(await store.GetAsync(Id(1), Ts(30), Ct));
+        Assert.Null(await store.GetAsync(Id(1), Ts(35), Ct));
+        Assert.Equal(Doc(20), (await store.GetAsync(Id(2), Ts(35), Ct))!.Value);
+        Assert.Equal(Doc(21), (await store.GetAsync(Id(2), Ts(40), Ct))!.Value);
+        Assert.Equal([2, 20], await Numbers(store, KeyRange.All, 25, ScanOrder.Ascending, 10));
+        Assert.Equal([20], await Numbers(store, KeyRange.All, 30, ScanOrder.Ascending, 10));
+        Assert.Equal([21], await Numbers(store, KeyRange.All, 40, ScanOrder.Descending, 10));
+    }
+
+    [Fact]
+    public async Task Pruning_deletes_superseded_versions_and_keeps_every_read_at_or_after_the_bound()
+    {
+        await using var store = CreateEmpty();
+        await store.RecoverAsync(Ct);
+        await WriteHistoryAsync(store);
+
+        var removed = await store.PruneAsync(Ts(25), 1000, Ct);
+
+        // Superseded at 25: document 1 at 10, and key 1 (entry at 10, tombstone at 20, which then hides nothing).
+        Assert.Equal(3, removed);
+        Assert.Null(await store.GetAsync(Id(1), Ts(15), Ct));
+        Assert.Equal(Doc(20), (await store.GetAsync(Id(2), Ts(15), Ct))!.Value); // still the visible version at 25
+        await AssertReadsFrom25Async(store);
+        Assert.Equal(0, await store.PruneAsync(Ts(25), 1000, Ct));
+    }
+
+    [Fact]
+    public async Task Pruning_in_batches_of_one_never_uncovers_a_deleted_version()
+    {
+        await using var store = CreateEmpty();
+        await store.RecoverAsync(Ct);
+        await WriteHistoryAsync(store);
+
+        var total = 0;
+        for (var removed = 1; removed > 0; total += removed)
+        {
+            removed = await store.PruneAsync(Ts(35), 1, Ct);
+            Assert.InRange(removed, 0, 1);
+            Assert.Null(await store.GetAsync(Id(1), Ts(35), Ct)); // deleted at 30: the tombstone goes last
+            Assert.Empty(await Numbers(store, KeyRange.Prefix(Key(2)), 35, ScanOrder.Ascending, 10));
+            Assert.Equal(Doc(20), (await store.GetAsync(Id(2), Ts(35), Ct))!.Value);
+        }
+
+        // Document 1 entirely (3 versions), key 1 (2) and key 2 (2); document 2 and key 5 keep their visible versions.
+        Assert.Equal(7, total);
+        Assert.Null(await store.GetAsync(Id(1), Ts(25), Ct));
+        Assert.Equal(Doc(21), (await store.GetAsync(Id(2), Ts(40), Ct))!.Value);
+        Assert.Equal([20], await Numbers(store, KeyRange.All, 35, ScanOrder.Ascending, 10));
+    }
+
+    [Fact]
+    public async Task A_pruned_durable_store_reopens_with_the_same_reads_after_the_bound()
+    {
+        var store = CreateEmpty();
+        await store.RecoverAsync(Ct);
+        await WriteHistoryAsync(store);
+        Assert.True(await store.PruneAsync(Ts(25), 1000, Ct) > 0);
+
+        await using var reopened = Reopen(store);
+        if (reopened is null)
+        {
+            await store.DisposeAsync();
+            return; // not a durable implementation
+        }
+
+        Assert.Equal(Ts(40), await reopened.RecoverAsync(Ct));
+        await AssertReadsFrom25Async(reopened);
+        var window = new List<Timestamp>();
+        await foreach (var commit in reopened.LoadCommitsAsync(Ts(25), Ts(40), Ct))
+        {
+            window.Add(commit.Ts);
+        }
+
+        Assert.Equal([Ts(30), Ts(40)], window); // commits after the bound are intact
+    }
+
     private static async Task<List<long>> Numbers(IPersistence store, KeyRange range, ulong at, ScanOrder order, int limit) =>
         [.. (await store.ScanAsync(Index, range, Ts(at), order, limit, Ct)).Select(r => ((ConvexInt64)r.Document.Value["n"]!).Value)];
 }

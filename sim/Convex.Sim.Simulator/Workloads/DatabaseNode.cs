@@ -14,6 +14,8 @@ namespace Convex.Sim.Simulator.Workloads;
 /// </summary>
 internal sealed class DatabaseNode(SimLoop loop, SimNode node, IStorageDevice device, DatabaseOptions options, bool buggify)
 {
+    private long _prunedBefore;
+
     public Database.Database? Current { get; private set; }
 
     /// <summary>The function runner of the current incarnation, with the workload's JavaScript deployed.</summary>
@@ -31,6 +33,9 @@ internal sealed class DatabaseNode(SimLoop loop, SimNode node, IStorageDevice de
     public int Recoveries { get; private set; }
 
     public bool IsUp => Current is not null;
+
+    /// <summary>Versions deleted by retention over every incarnation so far.</summary>
+    public long PrunedVersions => _prunedBefore + (Current?.PrunedVersions ?? 0);
 
     /// <summary>Boots an incarnation; returns false if recovery failed (e.g. a disk read error).</summary>
     public async Task<bool> StartAsync(CancellationToken cancellationToken)
@@ -73,6 +78,7 @@ internal sealed class DatabaseNode(SimLoop loop, SimNode node, IStorageDevice de
 
     public void Crash()
     {
+        _prunedBefore += Current?.PrunedVersions ?? 0;
         Current = null;
         Runner = null;
         Runtime = null;

@@ -40,6 +40,12 @@ internal sealed class DelayedPersistence(IPersistence inner, TimeProvider time, 
     public IAsyncEnumerable<CommitRecord> LoadCommitsAsync(Timestamp after, Timestamp upTo, CancellationToken cancellationToken) =>
         inner.LoadCommitsAsync(after, upTo, cancellationToken);
 
+    public async ValueTask<int> PruneAsync(Timestamp bound, int limit, CancellationToken cancellationToken)
+    {
+        await DelayAsync(cancellationToken);
+        return await inner.PruneAsync(bound, limit, cancellationToken);
+    }
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
     private Task DelayAsync(CancellationToken cancellationToken)

@@ -33,6 +33,9 @@ internal sealed class ListAppendScenario(SimLoop loop, IStorageDevice device, Sc
 
     public int ProbesChecked { get; private set; }
 
+    /// <summary>Write-log probes whose range spanned a restart of the node.</summary>
+    public int ProbesAcrossRestart { get; private set; }
+
     public async Task RunAsync()
     {
         var ct = CancellationToken.None;
@@ -110,6 +113,7 @@ internal sealed class ListAppendScenario(SimLoop loop, IStorageDevice device, Sc
         }
 
         ProbesChecked = probe.Checked;
+        ProbesAcrossRestart = probe.AcrossRestart;
     }
 
     private async Task LivenessAsync(List<ListAppendClient> clients, CancellationToken ct)

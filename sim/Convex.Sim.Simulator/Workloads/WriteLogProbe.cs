@@ -26,6 +26,9 @@ internal sealed class WriteLogProbe(IRandom random, ListAppendOptions options)
 
     public int Skipped { get; private set; }
 
+    /// <summary>Probes whose (t1, t2] spans a restart of the node.</summary>
+    public int AcrossRestart { get; private set; }
+
     public async Task<string?> ProbeAsync(DatabaseNode node, TimeSpan wait, CancellationToken ct)
     {
         if (node.Current is not { } database || node.Persistence is not { } persistence)
@@ -41,15 +44,31 @@ internal sealed class WriteLogProbe(IRandom random, ListAppendOptions options)
         {
             var before = database.BeginReadOnly();
             var rowsBefore = await Query(before, range, ct);
+            if (random.Chance(1, 4))
+            {
+                wait = TimeSpan.FromMilliseconds(random.NextInt(200, 3000)); // long enough to span a restart
+            }
+
             await Task.Delay(wait, node.Time, ct);
-            if (!ReferenceEquals(node.Current, database))
+            if (node.Current is not { } now || node.Persistence is not { } nowPersistence)
             {
                 Skipped++;
-                return null; // the node restarted: the write log was rebuilt
+                return null; // down right now
+            }
+
+            if (before.SnapshotTs < now.RetentionBound)
+            {
+                Skipped++;
+                return null; // persistence's commit log behind the retention bound is incomplete: no recomputation
             }
 
             Checked++;
-            return await CompareAsync(database, persistence, before, range, rowsBefore, database.ChangedBetween, ct);
+            if (!ReferenceEquals(now, database))
+            {
+                AcrossRestart++; // the write log was rebuilt at recovery
+            }
+
+            return await CompareAsync(now, nowPersistence, before, range, rowsBefore, now.ChangedBetween, ct);
         }
         catch (Exception e) when (e is ConvexException or TimeoutException)
         {
@@ -69,7 +88,16 @@ internal sealed class WriteLogProbe(IRandom random, ListAppendOptions options)
         List<string> rowsBefore, Func<ReadSet, Timestamp, Timestamp, bool> changedBetween, CancellationToken ct)
     {
         var upTo = database.LatestTs;
-        var changed = changedBetween(before.ReadSet, before.SnapshotTs, upTo);
+        bool changed;
+        try
+        {
+            changed = changedBetween(before.ReadSet, before.SnapshotTs, upTo);
+        }
+        catch (OutOfRetentionException)
+        {
+            return null; // "unknown": callers re-run, which is always safe
+        }
+
         var expected = await RecomputeAsync(database.Catalog, persistence, before.ReadSet, before.SnapshotTs, upTo, ct);
         var rowsAfter = await Query(database.BeginReadOnly(upTo), range, ct);
         if (changed != expected)

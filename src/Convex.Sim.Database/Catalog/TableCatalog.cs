@@ -20,6 +20,9 @@ public sealed class TableCatalog
     /// <summary>The highest index id of a dropped index (0: none); ids up to it are never handed out again.</summary>
     private readonly uint _droppedIdMax;
 
+    /// <summary>Each table's indexes in index-id order, computed once per catalog (every commit asks for them).</summary>
+    private readonly Lazy<ImmutableSortedDictionary<TableNumber, IReadOnlyList<IndexInfo>>> _byTable;
+
     private TableCatalog(
         ImmutableSortedDictionary<string, TableInfo> byName,
         ImmutableSortedDictionary<TableNumber, TableInfo> byNumber,
@@ -31,6 +34,8 @@ public sealed class TableCatalog
         _byNumber = byNumber;
         _indexes = indexes;
         _droppedIdMax = droppedIdMax;
+        _byTable = new(() => _indexes.Values.GroupBy(i => i.Table)
+            .ToImmutableSortedDictionary(g => g.Key, g => (IReadOnlyList<IndexInfo>)[.. g]));
     }
 
     /// <summary>The catalog of an empty database: only the system tables.</summary>
@@ -60,7 +65,7 @@ public sealed class TableCatalog
 
     /// <summary>The indexes of a table, built-ins first, in index-id order (deterministic).</summary>
     public IReadOnlyList<IndexInfo> IndexesOf(TableNumber table) =>
-        _indexes.Values.Where(i => i.Table == table).ToList();
+        _byTable.Value.GetValueOrDefault(table) ?? [];
 
     public TableNumber NextUserTableNumber() =>
         new(Math.Max(TableNumber.FirstUser.Value, _byNumber.Keys.Select(k => k.Value + 1).DefaultIfEmpty(0u).Max()));

@@ -91,5 +91,11 @@ public sealed class LogPersistence(IDisk disk) : IPersistence
     public IAsyncEnumerable<CommitRecord> LoadCommitsAsync(Timestamp after, Timestamp upTo, CancellationToken cancellationToken) =>
         _memory.LoadCommitsAsync(after, upTo, cancellationToken);
 
+    /// <summary>Prunes the in-memory read side only: the log keeps every group, so recovery brings pruned
+    /// versions back (harmless: the database refuses reads below its retention bound). Log compaction is
+    /// not implemented.</summary>
+    public ValueTask<int> PruneAsync(Timestamp bound, int limit, CancellationToken cancellationToken) =>
+        _memory.PruneAsync(bound, limit, cancellationToken);
+
     public ValueTask DisposeAsync() => _file?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

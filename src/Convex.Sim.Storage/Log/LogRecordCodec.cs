@@ -16,15 +16,18 @@ internal static class LogRecordCodec
 {
     public const int HeaderLength = 12;
 
-    public static byte[] Encode(IReadOnlyList<CommitRecord> commits)
+    /// <summary>Encodes a group; <paramref name="json"/>, when given, holds the Convex JSON of every
+    /// document write already encoded (per commit, per document; null for a deletion).</summary>
+    public static byte[] Encode(IReadOnlyList<CommitRecord> commits, IReadOnlyList<string?[]>? json = null)
     {
+        Invariant.Assert(json is null || json.Count == commits.Count);
         using var payload = new MemoryStream();
         using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(commits.Count);
-            foreach (var commit in commits)
+            for (var i = 0; i < commits.Count; i++)
             {
-                WriteCommit(writer, commit);
+                WriteCommit(writer, commits[i], json?[i]);
             }
         }
 
@@ -67,17 +70,19 @@ internal static class LogRecordCodec
         return (commits, HeaderLength + (int)length);
     }
 
-    private static void WriteCommit(BinaryWriter writer, CommitRecord commit)
+    private static void WriteCommit(BinaryWriter writer, CommitRecord commit, string?[]? json)
     {
+        Invariant.Assert(json is null || json.Length == commit.Documents.Count);
         writer.Write(commit.Ts.Value);
         writer.Write(commit.Documents.Count);
-        foreach (var document in commit.Documents)
+        for (var i = 0; i < commit.Documents.Count; i++)
         {
+            var document = commit.Documents[i];
             WriteId(writer, document.Id);
             writer.Write(document.Value is not null);
             if (document.Value is not null)
             {
-                writer.Write(ConvexJson.Encode(document.Value));
+                writer.Write(json?[i] ?? ConvexJson.Encode(document.Value));
             }
         }
 

@@ -20,6 +20,9 @@ public sealed class MemoryPersistence : IPersistence
     private readonly List<CommitRecord> _commits = [];
     private Timestamp _latest = Timestamp.Zero;
 
+    /// <summary>The highest bound pruned to: reads below it may find index entries whose document version is gone.</summary>
+    private Timestamp _prunedTo = Timestamp.Zero;
+
     public Timestamp Latest
     {
         get
@@ -103,8 +106,13 @@ public sealed class MemoryPersistence : IPersistence
                 if (found && box is not null)
                 {
                     var document = GetLocked(box.Id, at);
-                    Invariant.Assert(document is not null); // an index entry never outlives its document
-                    rows.Add(new IndexRow(keys.Keys[i], document!));
+                    if (document is null)
+                    {
+                        Invariant.Assert(at < _prunedTo); // an index entry never outlives its document, but retention
+                        continue;                          // may have taken the version a read below its bound needs
+                    }
+
+                    rows.Add(new IndexRow(keys.Keys[i], document));
                 }
             }
         }
@@ -130,7 +138,58 @@ public sealed class MemoryPersistence : IPersistence
         await Task.CompletedTask;
     }
 
+    public ValueTask<int> PruneAsync(Timestamp bound, int limit, CancellationToken cancellationToken)
+    {
+        Invariant.Assert(limit > 0);
+        lock (_gate)
+        {
+            Invariant.Assert(bound <= _latest);
+            _prunedTo = Timestamp.Max2(_prunedTo, bound);
+            var removed = 0;
+            foreach (var id in _documents.Keys.Order().ToList()) // sorted: which versions a batch takes is deterministic
+            {
+                removed += PruneChain(_documents, id, bound, limit - removed);
+                if (removed == limit)
+                {
+                    return ValueTask.FromResult(removed);
+                }
+            }
+
+            foreach (var keys in _indexes.Values)
+            {
+                for (var i = keys.Count - 1; i >= 0 && removed < limit; i--)
+                {
+                    removed += keys.Values[i].Prune(bound, limit - removed);
+                    if (keys.Values[i].IsEmpty)
+                    {
+                        keys.RemoveAt(i);
+                    }
+                }
+            }
+
+            if (removed < limit)
+            {
+                _commits.RemoveAll(c => c.Ts <= bound && c.Ts < _latest); // commits at or before the bound may be incomplete now
+            }
+
+            Invariant.Assert(removed <= limit);
+            return ValueTask.FromResult(removed);
+        }
+    }
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static int PruneChain(Dictionary<DocumentId, VersionChain<ConvexObject>> map, DocumentId id, Timestamp bound, int limit)
+    {
+        var chain = map[id];
+        var removed = chain.Prune(bound, limit);
+        if (chain.IsEmpty)
+        {
+            map.Remove(id);
+        }
+
+        return removed;
+    }
 
     private StoredDocument? GetLocked(DocumentId id, Timestamp at)
     {

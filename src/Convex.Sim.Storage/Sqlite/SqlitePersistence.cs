@@ -2,27 +2,47 @@ using System.Runtime.CompilerServices;
 using Convex.Sim.Core;
 using Convex.Sim.Core.Ids;
 using Convex.Sim.Core.Values;
+using Convex.Sim.Storage.Log;
 using Microsoft.Data.Sqlite;
 
 namespace Convex.Sim.Storage.Sqlite;
 
 /// <summary>
-/// The default persistence: one SQLite file in WAL mode with <c>synchronous=FULL</c>, so a
-/// <see cref="WriteAsync"/> group is one SQL transaction and one fsync before it returns (group
-/// commit gives every commit in the group the same fsync). Values are stored as Convex JSON.
-/// Thread safety: one connection guarded by a lock; calls complete synchronously.
+/// The default persistence: a main SQLite file (WAL, <c>synchronous=NORMAL</c>) with the
+/// multi-version tables, plus an attached commit journal (WAL, <c>synchronous=FULL</c>) that makes
+/// each <see cref="WriteAsync"/> group durable with one fsync of a few sequential pages before it
+/// returns (group commit; see <see cref="SqliteSchema"/> for the format and why). Values are stored as
+/// Convex JSON. Thread safety: one connection guarded by a lock; calls complete synchronously.
+/// After a failed write the outcome is unknown and the instance refuses further writes until a new
+/// instance recovers (the "fsyncgate" rule).
 /// </summary>
 public sealed class SqlitePersistence : IPersistence
 {
+    /// <summary>Groups written between explicit checkpoints of the main file; a checkpoint makes the main
+    /// file durable up to that point, so the journal rows it covers can go.</summary>
+    public const int CheckpointEveryGroups = 512;
+
+    /// <summary>Decoded document versions kept in memory. A version never changes once written, so
+    /// the cache needs no invalidation; it is simply emptied when it grows past this size.</summary>
+    public const int DecodedVersionsMax = 100_000;
+
     private readonly Lock _gate = new();
     private readonly SqliteConnection _connection;
     private readonly SqliteStatements _sql;
     private readonly Dictionary<(DocumentId Id, long Ts), ConvexObject> _decoded = [];
     private bool _recovered;
+    private bool _disposed;
+    private Exception? _failure;
+    private Timestamp _latest;
+    private int _groupsSinceCheckpoint;
 
-    /// <summary>Decoded document versions kept in memory. A version never changes once written, so
-    /// the cache needs no invalidation; it is simply emptied when it grows past this size.</summary>
-    public const int DecodedVersionsMax = 100_000;
+    /// <summary>The main file is durable up to here; journal rows up to here are deleted with the next group.</summary>
+    private Timestamp _durableInMain;
+    private Timestamp _trimmedUpTo;
+
+    /// <summary>The highest bound pruned to in this instance: reads below it may find index entries whose
+    /// document version is gone (after a restart the database refuses such reads before they get here).</summary>
+    private Timestamp _prunedTo;
 
     public SqlitePersistence(string path)
     {
@@ -33,37 +53,75 @@ public sealed class SqlitePersistence : IPersistence
             Mode = SqliteOpenMode.ReadWriteCreate,
         }.ToString());
         _connection.Open();
-        using (var create = _connection.CreateCommand())
+        Execute(SqliteSchema.Pragmas);
+        OpenFormat();
+        using (var attach = _connection.CreateCommand())
         {
-            create.CommandText = SqliteSchema.Create;
-            create.ExecuteNonQuery();
+            attach.CommandText = SqliteSchema.AttachJournal;
+            attach.Parameters.AddWithValue("$path", path + SqliteSchema.JournalSuffix);
+            attach.ExecuteNonQuery();
         }
 
+        Execute(SqliteSchema.CreateJournal);
         _sql = new SqliteStatements(_connection);
     }
 
+    /// <summary>Recovers: the main file's latest commit, then every journal group after it, replayed into
+    /// the main file (a crash may have lost main-file transactions that were not yet checkpointed; the
+    /// journal has every acknowledged group).</summary>
     public ValueTask<Timestamp> RecoverAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
         {
+            Invariant.Assert(!_recovered);
             _recovered = true;
-            var latest = _sql.LatestCommit.ExecuteScalar();
-            return ValueTask.FromResult(latest is long ts ? new Timestamp((ulong)ts) : Timestamp.Zero);
+            var inMain = _sql.LatestCommit.ExecuteScalar() is long ts ? new Timestamp((ulong)ts) : Timestamp.Zero;
+            _latest = inMain;
+            var groups = _sql.JournalAfter(inMain);
+            if (groups.Count > 0)
+            {
+                _sql.InTransaction(() =>
+                {
+                    foreach (var (lastTs, blob) in groups)
+                    {
+                        var record = LogRecordCodec.TryDecode(blob, 0) ?? throw new StorageFormatException(
+                            $"The commit journal's group ending at {lastTs} fails its checksum; the data directory is damaged.");
+                        foreach (var commit in record.Commits.Where(c => c.Ts > _latest))
+                        {
+                            _sql.WriteCommit(commit, Json(commit));
+                            _latest = commit.Ts;
+                        }
+                    }
+                });
+            }
+
+            Invariant.Assert(_latest >= inMain);
+            return ValueTask.FromResult(_latest);
         }
     }
 
     public ValueTask WriteAsync(IReadOnlyList<CommitRecord> commits, CancellationToken cancellationToken)
     {
+        Invariant.Assert(commits.Count > 0);
+        var json = commits.Select(Json).ToArray(); // outside the lock: reads may proceed meanwhile
+        var record = LogRecordCodec.Encode(commits, json);
         lock (_gate)
         {
             Invariant.Assert(_recovered);
-            using var transaction = _connection.BeginTransaction();
-            foreach (var commit in commits)
+            if (_failure is not null)
             {
-                _sql.WriteCommit(transaction, commit);
+                throw new StorageFormatException($"The store needs recovery after an earlier failure: {_failure.Message}");
             }
 
-            transaction.Commit();
+            try
+            {
+                WriteGroupLocked(commits, json, record);
+            }
+            catch (SqliteException e)
+            {
+                _failure = e;
+                throw new IOException($"SQLite failed while writing a commit group: {e.Message}", e);
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -89,7 +147,7 @@ public sealed class SqlitePersistence : IPersistence
 
         lock (_gate)
         {
-            foreach (var (key, id, docTs, _) in ScanLiveKeys(index, range, at, order, limit))
+            foreach (var (key, id, docTs) in SqliteIndexScan.LiveKeys(_sql.Scan(order == ScanOrder.Ascending, range.End is not null), index, range, at, order, limit, _prunedTo))
             {
                 rows.Add(new IndexRow(key, new StoredDocument(id, new Timestamp((ulong)docTs), VersionLocked(id, docTs))));
             }
@@ -116,10 +174,56 @@ public sealed class SqlitePersistence : IPersistence
         await Task.CompletedTask;
     }
 
+    public ValueTask<int> PruneAsync(Timestamp bound, int limit, CancellationToken cancellationToken)
+    {
+        Invariant.Assert(limit > 0);
+        lock (_gate)
+        {
+            Invariant.Assert(_recovered);
+            Invariant.Assert(bound <= _latest);
+            if (_failure is not null || _disposed)
+            {
+                return ValueTask.FromResult(0); // retention may still be running while the server shuts down
+            }
+
+            _prunedTo = Timestamp.Max2(_prunedTo, bound);
+            var removed = 0;
+            _sql.InTransaction(() => removed = _sql.Prune(bound, limit));
+            Invariant.Assert(removed <= limit);
+            return ValueTask.FromResult(removed);
+        }
+    }
+
+    /// <summary>Closes the files as a crash would: no checkpoint, the journal left as it is (tests).</summary>
+    internal void CloseAbruptly()
+    {
+        lock (_gate)
+        {
+            Invariant.Assert(!_disposed);
+            _failure ??= new InvalidOperationException("closed abruptly");
+            _disposed = true;
+            _sql.Dispose();
+            _connection.Dispose();
+        }
+    }
+
+    /// <summary>Closes the files. After a clean run the main file is checkpointed and the journal emptied,
+    /// so the main file alone is complete (as format version 1 readers expect).</summary>
     public ValueTask DisposeAsync()
     {
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            if (_recovered && _failure is null && Checkpoint())
+            {
+                Execute("DELETE FROM journal.groups; PRAGMA journal.wal_checkpoint(TRUNCATE);");
+            }
+
+            _disposed = true;
             _sql.Dispose();
             _connection.Dispose();
         }
@@ -127,58 +231,105 @@ public sealed class SqlitePersistence : IPersistence
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>The newest version ≤ at of each key in the range, tombstones skipped, up to the limit,
-    /// each with the document version it points to (its timestamp and JSON).</summary>
-    private List<(byte[] Key, DocumentId Id, long DocTs, string? Json)> ScanLiveKeys(
-        IndexId index, KeyRange range, Timestamp at, ScanOrder order, int limit)
+    private void WriteGroupLocked(IReadOnlyList<CommitRecord> commits, string?[][] json, byte[] record)
     {
-        var ascending = order == ScanOrder.Ascending;
-        var command = _sql.Scan(ascending, range.End is not null);
-        SqliteStatements.Bind(command, ("$index", (long)index.Value), ("$start", range.Start), ("$end", range.End),
-            ("$at", (long)at.Value));
-        var live = new List<(byte[] Key, DocumentId Id, long DocTs, string? Json)>();
-        using var reader = command.ExecuteReader();
-        (byte[] Key, DocumentId? Id, long DocTs, string? Json)? newest = null;
-        while (live.Count < limit && reader.Read())
+        var last = commits[^1].Ts;
+        Invariant.Assert(commits[0].Ts > _latest);
+        var trimTo = _durableInMain;
+        _sql.InTransaction(() =>
         {
-            var key = reader.GetFieldValue<byte[]>(0);
-            var sameKey = newest is { } current && current.Key.AsSpan().SequenceEqual(key);
-            if (!ascending && sameKey)
+            _sql.WriteJournal(last, record);
+            if (trimTo > _trimmedUpTo)
             {
-                continue; // descending: the first row of a key was its newest version
+                _sql.TrimJournal(trimTo);
             }
 
-            if (ascending && newest is { Id: { } doneId } done && !sameKey)
+            for (var i = 0; i < commits.Count; i++)
             {
-                live.Add((done.Key, doneId, done.DocTs, done.Json)); // ascending: the group ended with its newest
+                Invariant.Assert(i == 0 || commits[i].Ts > commits[i - 1].Ts);
+                _sql.WriteCommit(commits[i], json[i]);
             }
+        });
+        _trimmedUpTo = Timestamp.Max2(_trimmedUpTo, trimTo);
 
-            var row = ReadScanRow(reader, key);
-            newest = row;
-            if (!ascending && row.Id is { } liveId)
+        _latest = last;
+        foreach (var commit in commits)
+        {
+            foreach (var write in commit.Documents)
             {
-                live.Add((key, liveId, row.DocTs, row.Json));
+                if (write.Value is not null)
+                {
+                    Remember(write.Id, (long)commit.Ts.Value, write.Value); // a fresh version is likely read soon
+                }
             }
         }
 
-        if (ascending && live.Count < limit && newest is { Id: { } lastId } last)
+        if (++_groupsSinceCheckpoint >= CheckpointEveryGroups && Checkpoint())
         {
-            live.Add((last.Key, lastId, last.DocTs, last.Json));
+            _durableInMain = last;
         }
-
-        return live;
     }
 
-    private static (byte[] Key, DocumentId? Id, long DocTs, string? Json) ReadScanRow(SqliteDataReader reader, byte[] key)
+    /// <summary>Checkpoints the main file; true if it completed (everything committed is then durable there).</summary>
+    private bool Checkpoint()
     {
-        if (reader.IsDBNull(2))
+        _groupsSinceCheckpoint = 0;
+        using var command = _connection.CreateCommand();
+        command.CommandText = SqliteSchema.CheckpointMain;
+        using var reader = command.ExecuteReader();
+        Invariant.Assert(reader.Read());
+        var busy = reader.GetInt64(0);
+        var frames = reader.GetInt64(1);
+        var done = reader.GetInt64(2);
+        return busy == 0 && frames == done;
+    }
+
+    /// <summary>Checks the main file's format version; creates or migrates as needed.</summary>
+    private void OpenFormat()
+    {
+        if (Scalar(SqliteSchema.HasMeta) == 0)
         {
-            return (key, null, 0, null);
+            // Fresh, or format version 1: the same main tables without meta or journal.
+            Execute(SqliteSchema.Create);
+            Execute(SqliteSchema.CreateMeta);
+            return;
         }
 
-        var id = DocumentId.FromInternalIdBytes(new TableNumber((uint)reader.GetInt64(1)), reader.GetFieldValue<byte[]>(2));
-        Invariant.Assert(!reader.IsDBNull(3)); // an index entry never outlives its document
-        return (key, id, reader.GetInt64(3), null);
+        var version = Scalar(SqliteSchema.ReadFormatVersion);
+        if (version != SqliteSchema.FormatVersion)
+        {
+            throw new StorageFormatException(
+                $"The data file has format version {version}; this build reads version {SqliteSchema.FormatVersion}.");
+        }
+
+        Execute(SqliteSchema.Create);
+    }
+
+    private long Scalar(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() is long value ? value : 0;
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static string?[] Json(CommitRecord commit) =>
+        [.. commit.Documents.Select(d => d.Value is null ? null : ConvexJson.Encode(d.Value))];
+
+    private void Remember(DocumentId id, long ts, ConvexObject value)
+    {
+        if (_decoded.Count >= DecodedVersionsMax)
+        {
+            _decoded.Clear();
+        }
+
+        _decoded[(id, ts)] = value;
     }
 
     /// <summary>A known document version: from the decoded cache, else read and decoded.</summary>
@@ -200,29 +351,34 @@ public sealed class SqlitePersistence : IPersistence
     {
         if (!_decoded.TryGetValue((id, ts), out var value))
         {
-            if (_decoded.Count >= DecodedVersionsMax)
-            {
-                _decoded.Clear();
-            }
-
             value = (ConvexObject)ConvexJson.Decode(json);
-            _decoded[(id, ts)] = value;
+            Remember(id, ts, value);
         }
 
         return value;
     }
 
+    /// <summary>The version visible at <paramref name="at"/>; its JSON is read only on a decoded-cache miss.</summary>
     private StoredDocument? GetLocked(DocumentId id, Timestamp at)
     {
-        var command = _sql.GetDocument;
-        SqliteStatements.Bind(command, ("$table", (long)id.Table.Value), ("$id", id.InternalIdBytes()), ("$at", (long)at.Value));
-        using var reader = command.ExecuteReader();
-        if (!reader.Read() || reader.IsDBNull(1))
+        Span<byte> internalId = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(internalId, id.InternalId);
+        var statement = _sql.GetDocument.Int64(1, id.Table.Value).Blob(2, internalId).Int64(3, (long)at.Value);
+        try
         {
-            return null;
-        }
+            if (!statement.Read() || statement.IsNull(1))
+            {
+                return null;
+            }
 
-        var ts = reader.GetInt64(0);
-        return new StoredDocument(id, new Timestamp((ulong)ts), Decode(id, ts, reader.GetString(1)));
+            var ts = statement.Int64At(0);
+            Invariant.Assert(ts <= (long)at.Value);
+            var value = _decoded.TryGetValue((id, ts), out var cached) ? cached : Decode(id, ts, statement.TextAt(1));
+            return new StoredDocument(id, new Timestamp((ulong)ts), value);
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 }

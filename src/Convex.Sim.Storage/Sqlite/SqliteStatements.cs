@@ -1,7 +1,9 @@
 using Convex.Sim.Core;
 using Convex.Sim.Core.Ids;
 using Convex.Sim.Core.Values;
+using System.Buffers.Binary;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Convex.Sim.Storage.Sqlite;
 
@@ -9,75 +11,267 @@ namespace Convex.Sim.Storage.Sqlite;
 internal sealed class SqliteStatements : IDisposable
 {
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand[] _scans;
-    private readonly SqliteCommand _insertDocument;
-    private readonly SqliteCommand _insertIndex;
-    private readonly SqliteCommand _insertCommit;
+    private readonly ScanStatement[] _scans;
+    private readonly RawStatement _insertDocument;
+    private readonly RawStatement _insertIndex;
+    private readonly RawStatement _insertCommit;
+    private readonly RawStatement _insertJournal;
+    private readonly RawStatement _trimJournal;
+    private readonly RawStatement _begin;
+    private readonly RawStatement _commit;
+    private readonly RawStatement _rollback;
+
+    /// <summary>Where retention's scan for the current bound has got to (state machine: a new bound restarts
+    /// both passes; a pass is done once a batch comes back short).</summary>
+    private PruneCursor _prune = new(Timestamp.Zero);
 
     public SqliteStatements(SqliteConnection connection)
     {
         _connection = connection;
-        GetDocument = Prepare(SqliteSchema.GetDocument);
+        GetDocument = new RawStatement(connection, SqliteSchema.GetDocument);
         LatestCommit = Prepare(SqliteSchema.LatestCommit);
         DocumentVersion = Prepare(SqliteSchema.DocumentVersion);
-        _scans = [Prepare(SqliteSchema.Scan(true, true)), Prepare(SqliteSchema.Scan(true, false)),
-            Prepare(SqliteSchema.Scan(false, true)), Prepare(SqliteSchema.Scan(false, false))];
-        _insertDocument = Prepare(SqliteSchema.InsertDocument);
-        _insertIndex = Prepare(SqliteSchema.InsertIndex);
-        _insertCommit = Prepare(SqliteSchema.InsertCommit);
+        _scans = [new ScanStatement(connection, true, true), new ScanStatement(connection, true, false),
+            new ScanStatement(connection, false, true), new ScanStatement(connection, false, false)];
+        _insertDocument = new RawStatement(connection, SqliteSchema.InsertDocument);
+        _insertIndex = new RawStatement(connection, SqliteSchema.InsertIndex);
+        _insertCommit = new RawStatement(connection, SqliteSchema.InsertCommit);
+        _insertJournal = new RawStatement(connection, SqliteSchema.InsertJournal);
+        _trimJournal = new RawStatement(connection, SqliteSchema.TrimJournal);
+        _begin = new RawStatement(connection, "BEGIN");
+        _commit = new RawStatement(connection, "COMMIT");
+        _rollback = new RawStatement(connection, "ROLLBACK");
+        LatestJournal = Prepare(SqliteSchema.LatestJournal);
     }
 
-    public SqliteCommand GetDocument { get; }
+    public SqliteCommand LatestJournal { get; }
+
+    /// <summary>Parameters: 1 table, 2 internal id, 3 at; columns: ts, json.</summary>
+    public RawStatement GetDocument { get; }
 
     public SqliteCommand LatestCommit { get; }
 
     public SqliteCommand DocumentVersion { get; }
 
-    public SqliteCommand Scan(bool ascending, bool bounded) => _scans[(ascending ? 0 : 2) + (bounded ? 0 : 1)];
+    public ScanStatement Scan(bool ascending, bool bounded) => _scans[(ascending ? 0 : 2) + (bounded ? 0 : 1)];
 
-    public void WriteCommit(SqliteTransaction transaction, CommitRecord commit)
+    /// <summary>Runs <paramref name="write"/> in one SQL transaction (rolled back if it throws).</summary>
+    public void InTransaction(Action write)
     {
-        var ts = checked((long)commit.Ts.Value);
-        foreach (var write in commit.Documents)
+        _begin.Execute();
+        try
         {
-            _insertDocument.Transaction = transaction;
-            Bind(_insertDocument, ("$table", (long)write.Id.Table.Value), ("$id", write.Id.InternalIdBytes()), ("$ts", ts),
-                ("$json", write.Value is null ? null : ConvexJson.Encode(write.Value)));
-            _insertDocument.ExecuteNonQuery();
+            write();
+            _commit.Execute();
+        }
+        catch
+        {
+            if (!_connection.Handle!.IsInvalid && raw.sqlite3_get_autocommit(_connection.Handle) == 0)
+            {
+                _rollback.Execute();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Appends one group's record to the journal (the durability barrier).</summary>
+    public void WriteJournal(Timestamp lastTs, byte[] record) =>
+        _insertJournal.Int64(1, checked((long)lastTs.Value)).Blob(2, record).Execute();
+
+    /// <summary>Deletes the journal's groups up to <paramref name="upTo"/> (the main file has them durably).</summary>
+    public void TrimJournal(Timestamp upTo) => _trimJournal.Int64(1, checked((long)upTo.Value)).Execute();
+
+    /// <summary>The journal's groups after <paramref name="after"/>, oldest first, as stored.</summary>
+    public List<(long LastTs, byte[] Record)> JournalAfter(Timestamp after)
+    {
+        var groups = new List<(long, byte[])>();
+        using var command = Prepare(SqliteSchema.JournalAfter);
+        Bind(command, ("$ts", checked((long)after.Value)));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            groups.Add((reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)));
+        }
+
+        return groups;
+    }
+
+    /// <summary>Writes one commit to the main tables; <paramref name="json"/> holds its documents' Convex JSON
+    /// (null for a deletion), encoded once for both the journal and the tables.</summary>
+    public void WriteCommit(CommitRecord commit, string?[] json)
+    {
+        Invariant.Assert(json.Length == commit.Documents.Count);
+        var ts = checked((long)commit.Ts.Value);
+        Span<byte> id = stackalloc byte[16];
+        for (var i = 0; i < commit.Documents.Count; i++)
+        {
+            var write = commit.Documents[i];
+            Invariant.Assert(write.Value is null == json[i] is null);
+            BinaryPrimitives.WriteUInt128BigEndian(id, write.Id.InternalId);
+            _insertDocument.Int64(1, write.Id.Table.Value).Blob(2, id).Int64(3, ts).Text(4, json[i]).Execute();
         }
 
         foreach (var entry in commit.Indexes)
         {
-            _insertIndex.Transaction = transaction;
-            Bind(_insertIndex, ("$index", (long)entry.Index.Value), ("$key", entry.Key), ("$ts", ts),
-                ("$table", entry.Id is { } id ? (long)id.Table.Value : null), ("$id", entry.Id?.InternalIdBytes()));
-            _insertIndex.ExecuteNonQuery();
+            _insertIndex.Int64(1, entry.Index.Value).Blob(2, entry.Key).Int64(3, ts);
+            if (entry.Id is { } target)
+            {
+                BinaryPrimitives.WriteUInt128BigEndian(id, target.InternalId);
+                _insertIndex.Int64(4, target.Table.Value).Blob(5, id);
+            }
+            else
+            {
+                _insertIndex.Null(4).Null(5);
+            }
+
+            _insertIndex.Execute();
         }
 
-        _insertCommit.Transaction = transaction;
-        Bind(_insertCommit, ("$ts", ts));
-        _insertCommit.ExecuteNonQuery();
+        _insertCommit.Int64(1, ts).Execute();
     }
 
     public List<CommitRecord> LoadCommits(Timestamp after, Timestamp upTo)
     {
-        var timestamps = new List<long>();
+        var bounds = new (string, object?)[] { ("$after", (long)after.Value), ("$upTo", (long)Math.Min(upTo.Value, long.MaxValue)) };
+        var commits = new SortedDictionary<long, (List<DocumentWrite> Documents, List<IndexWrite> Indexes)>();
         using (var command = Prepare(SqliteSchema.CommitsBetween))
         {
-            Bind(command, ("$after", (long)after.Value), ("$upTo", (long)Math.Min(upTo.Value, long.MaxValue)));
+            Bind(command, bounds);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                timestamps.Add(reader.GetInt64(0));
+                commits.Add(reader.GetInt64(0), ([], []));
             }
         }
 
-        return [.. timestamps.Select(LoadCommit)];
+        if (commits.Count == 0)
+        {
+            return [];
+        }
+
+        using (var command = Prepare(SqliteSchema.DocumentsBetween))
+        {
+            Bind(command, bounds);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var id = DocumentId.FromInternalIdBytes(new TableNumber((uint)reader.GetInt64(1)), reader.GetFieldValue<byte[]>(2));
+                var value = reader.IsDBNull(3) ? null : (ConvexObject)ConvexJson.Decode(reader.GetString(3));
+                commits[reader.GetInt64(0)].Documents.Add(new DocumentWrite(id, value));
+            }
+        }
+
+        using (var command = Prepare(SqliteSchema.IndexesBetween))
+        {
+            Bind(command, bounds);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                DocumentId? id = reader.IsDBNull(4) ? null
+                    : DocumentId.FromInternalIdBytes(new TableNumber((uint)reader.GetInt64(3)), reader.GetFieldValue<byte[]>(4));
+                commits[reader.GetInt64(0)].Indexes.Add(new IndexWrite(new IndexId((uint)reader.GetInt64(1)), reader.GetFieldValue<byte[]>(2), id));
+            }
+        }
+
+        return [.. commits.Select(c => new CommitRecord(new Timestamp((ulong)c.Key), c.Value.Documents, c.Value.Indexes))];
+    }
+
+    /// <summary>Deletes up to <paramref name="limit"/> versions invisible at and after <paramref name="bound"/>
+    /// (inside the caller's transaction), resuming where the previous call for the same bound stopped; when
+    /// fewer remain, also the commit rows up to the bound.</summary>
+    public int Prune(Timestamp bound, int limit)
+    {
+        Invariant.Assert(limit > 0);
+        if (bound != _prune.Bound)
+        {
+            _prune = new PruneCursor(bound);
+        }
+
+        var documents = _prune.DocumentsDone ? [] : PrunableDocuments(bound, limit);
+        var indexes = _prune.IndexesDone || documents.Count == limit ? [] : PrunableIndexes(bound, limit - documents.Count);
+        using (var delete = new RawStatement(_connection, SqliteSchema.DeleteDocument))
+        {
+            foreach (var (table, id, ts) in documents)
+            {
+                delete.Int64(1, table).Blob(2, id).Int64(3, ts).Execute();
+            }
+        }
+
+        using (var delete = new RawStatement(_connection, SqliteSchema.DeleteIndex))
+        {
+            foreach (var (index, key, ts) in indexes)
+            {
+                delete.Int64(1, index).Blob(2, key).Int64(3, ts).Execute();
+            }
+        }
+
+        var removed = documents.Count + indexes.Count;
+        Invariant.Assert(removed <= limit);
+        if (removed < limit)
+        {
+            Invariant.Assert(_prune.DocumentsDone && _prune.IndexesDone);
+            using var commits = Prepare(SqliteSchema.PruneCommits);
+            Bind(commits, ("$bound", (long)bound.Value));
+            commits.ExecuteNonQuery();
+        }
+
+        return removed;
+    }
+
+    private List<(long Table, byte[] Id, long Ts)> PrunableDocuments(Timestamp bound, int limit)
+    {
+        var rows = new List<(long Table, byte[] Id, long Ts)>();
+        using (var select = Prepare(SqliteSchema.PrunableDocuments(_prune.Document is not null)))
+        {
+            Bind(select, ("$bound", (long)bound.Value), ("$limit", limit), ("$table", _prune.Document?.Table),
+                ("$id", _prune.Document?.Id));
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add((reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetInt64(2)));
+            }
+        }
+
+        _prune.DocumentsDone = rows.Count < limit;
+        _prune.Document = rows.Count == 0 ? _prune.Document : (rows[^1].Table, rows[^1].Id);
+        return rows;
+    }
+
+    private List<(long Index, byte[] Key, long Ts)> PrunableIndexes(Timestamp bound, int limit)
+    {
+        var rows = new List<(long Index, byte[] Key, long Ts)>();
+        using (var select = Prepare(SqliteSchema.PrunableIndexes(_prune.Index is not null)))
+        {
+            Bind(select, ("$bound", (long)bound.Value), ("$limit", limit), ("$index", _prune.Index?.Index),
+                ("$key", _prune.Index?.Key));
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add((reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetInt64(2)));
+            }
+        }
+
+        _prune.IndexesDone = rows.Count < limit;
+        _prune.Index = rows.Count == 0 ? _prune.Index : (rows[^1].Index, rows[^1].Key);
+        return rows;
     }
 
     public void Dispose()
     {
-        foreach (var command in _scans.Concat([GetDocument, LatestCommit, DocumentVersion, _insertDocument, _insertIndex, _insertCommit]))
+        foreach (var statement in new[] { _insertDocument, _insertIndex, _insertCommit, _insertJournal, _trimJournal, _begin,
+            _commit, _rollback })
+        {
+            statement.Dispose();
+        }
+
+        foreach (var scan in _scans)
+        {
+            scan.Statement.Dispose();
+        }
+
+        GetDocument.Dispose();
+        foreach (var command in new[] { LatestCommit, DocumentVersion, LatestJournal })
         {
             command.Dispose();
         }
@@ -92,37 +286,6 @@ internal sealed class SqliteStatements : IDisposable
                 command.Parameters[name].Value = value ?? DBNull.Value;
             }
         }
-    }
-
-    private CommitRecord LoadCommit(long ts)
-    {
-        var documents = new List<DocumentWrite>();
-        var indexes = new List<IndexWrite>();
-        using (var command = Prepare(SqliteSchema.DocumentsAt))
-        {
-            Bind(command, ("$ts", ts));
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                var id = DocumentId.FromInternalIdBytes(new TableNumber((uint)reader.GetInt64(0)), reader.GetFieldValue<byte[]>(1));
-                documents.Add(new DocumentWrite(id, reader.IsDBNull(2) ? null : (ConvexObject)ConvexJson.Decode(reader.GetString(2))));
-            }
-        }
-
-        using (var command = Prepare(SqliteSchema.IndexesAt))
-        {
-            Bind(command, ("$ts", ts));
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                DocumentId? id = reader.IsDBNull(3) ? null
-                    : DocumentId.FromInternalIdBytes(new TableNumber((uint)reader.GetInt64(2)), reader.GetFieldValue<byte[]>(3));
-                indexes.Add(new IndexWrite(new IndexId((uint)reader.GetInt64(0)), reader.GetFieldValue<byte[]>(1), id));
-            }
-        }
-
-        Invariant.Assert(documents.Count > 0 || indexes.Count > 0);
-        return new CommitRecord(new Timestamp((ulong)ts), documents, indexes);
     }
 
     private SqliteCommand Prepare(string sql)
@@ -140,4 +303,42 @@ internal sealed class SqliteStatements : IDisposable
 
     private static IEnumerable<string> ParameterNames(string sql) =>
         System.Text.RegularExpressions.Regex.Matches(sql, @"\$[a-zA-Z]+").Select(m => m.Value).Distinct();
+}
+
+/// <summary>One of the four index-scan statements, with its parameter positions resolved once.</summary>
+internal sealed class ScanStatement
+{
+    public ScanStatement(SqliteConnection connection, bool ascending, bool bounded)
+    {
+        Statement = new RawStatement(connection, SqliteSchema.Scan(ascending, bounded));
+        Index = Statement.IndexOf("$index");
+        Start = Statement.IndexOf("$start");
+        End = bounded ? Statement.IndexOf("$end") : 0;
+        At = Statement.IndexOf("$at");
+    }
+
+    public RawStatement Statement { get; }
+
+    public int Index { get; }
+
+    public int Start { get; }
+
+    /// <summary>0 for the unbounded variants.</summary>
+    public int End { get; }
+
+    public int At { get; }
+}
+
+/// <summary>Retention's position in the version tables for one bound (the last key of the last batch, inclusive).</summary>
+internal sealed class PruneCursor(Timestamp bound)
+{
+    public Timestamp Bound { get; } = bound;
+
+    public (long Table, byte[] Id)? Document { get; set; }
+
+    public bool DocumentsDone { get; set; }
+
+    public (long Index, byte[] Key)? Index { get; set; }
+
+    public bool IndexesDone { get; set; }
 }

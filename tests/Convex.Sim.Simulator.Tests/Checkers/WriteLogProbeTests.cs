@@ -45,4 +45,32 @@ public sealed class WriteLogProbeTests
         Assert.StartsWith("WriteLogAgreesWithHistory", lying, StringComparison.Ordinal);
         Assert.Equal(insideRange, db.ChangedBetween(before.ReadSet, before.SnapshotTs, db.LatestTs));
     }
+
+    [Fact]
+    public async Task After_a_restart_the_rebuilt_write_log_passes_and_a_forgetful_one_is_caught()
+    {
+        var (db, persistence) = await OpenAsync();
+        var range = new IndexRange([], new RangeBound(new ConvexString("k000"), true), new RangeBound(new ConvexString("k002"), true));
+        var before = db.BeginReadOnly();
+        var rows = await WriteLogProbe.Query(before, range, Ct);
+        await InsertKeyAsync(db, "k001");
+        var reopened = await Database.Database.OpenAsync(new Runtime.Production.ProductionRuntime(2), persistence,
+            DatabaseOptions.Default, Ct);
+        await InsertKeyAsync(reopened, "k009");
+
+        Assert.Null(await WriteLogProbe.CompareAsync(reopened, persistence, before, range, rows, reopened.ChangedBetween, Ct));
+        Assert.True(reopened.ChangedBetween(before.ReadSet, before.SnapshotTs, reopened.LatestTs));
+        var forgetful = await WriteLogProbe.CompareAsync(reopened, persistence, before, range, rows, (_, _, _) => false, Ct);
+        Assert.NotNull(forgetful);
+        Assert.StartsWith("WriteLogAgreesWithHistory", forgetful, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Over_a_seed_sweep_probes_span_restarts_retention_prunes_and_the_checkers_pass()
+    {
+        var results = Enumerable.Range(1, 40).Select(s => SeedRun.Run((ulong)s, keepTrace: false)).ToList();
+        Assert.Empty(results.SelectMany(r => r.Violations));
+        Assert.True(results.Sum(r => r.ProbesAcrossRestart) > 0);
+        Assert.True(results.Count(r => r.PrunedVersions > 0) >= 5); // the durability and serializability checkers ran with GC on
+    }
 }
