@@ -120,7 +120,8 @@ internal sealed class ConvexServer : IAsyncDisposable
         try
         {
             var database = await DatabaseEngine.OpenAsync(
-                runtime, persistence, DatabaseOptions.Default, cancellationToken);
+                runtime, persistence, DatabaseOptions.Default with { RetentionWindow = options.HistoryRetention },
+                cancellationToken);
             var runner = new FunctionRunner(database, runtime, runnerOptions);
             ListenOptions? apiListener = null;
             ListenOptions? siteListener = null;

@@ -28,6 +28,12 @@ internal sealed record ServerOptions
     /// <summary>Accept exactly this admin key instead of the one derived from the instance secret.</summary>
     public string? AdminKey { get; init; }
 
+    /// <summary>
+    /// How long superseded document versions are kept (reads at older timestamps, such as
+    /// <c>/api/query_at_ts</c>, then fail clearly); null keeps every version. Default one hour.
+    /// </summary>
+    public TimeSpan? HistoryRetention { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>How long a shutdown waits for requests in flight.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -101,6 +107,7 @@ internal sealed record ServerOptions
             InstanceName = Get("instance-name", "INSTANCE_NAME") ?? DefaultInstanceName,
             InstanceSecret = Get("instance-secret", "INSTANCE_SECRET"),
             AdminKey = Get("admin-key", "CONVEX_SELF_HOSTED_ADMIN_KEY"),
+            HistoryRetention = ParseRetention(Get("history-retention", "CONVEX_HISTORY_RETENTION")),
         };
         if (values.Count > 0)
         {
@@ -109,6 +116,37 @@ internal sealed record ServerOptions
 
         options.Validate();
         return options;
+    }
+
+    /// <summary><c>forever</c>, or a whole number of seconds, minutes, hours or days (<c>90s</c>, <c>30m</c>, <c>2h</c>, <c>7d</c>).</summary>
+    private static TimeSpan? ParseRetention(string? text)
+    {
+        if (text is null)
+        {
+            return TimeSpan.FromHours(1);
+        }
+
+        if (text == "forever")
+        {
+            return null;
+        }
+
+        var unit = text.Length > 1 ? text[^1] : ' ';
+        if (!long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            || n < 1 || n > 36_500)
+        {
+            unit = ' ';
+        }
+
+        return unit switch
+        {
+            's' => TimeSpan.FromSeconds(n),
+            'm' => TimeSpan.FromMinutes(n),
+            'h' => TimeSpan.FromHours(n),
+            'd' => TimeSpan.FromDays(n),
+            _ => throw new ArgumentException(
+                $"--history-retention '{text}' must be 'forever' or a whole number with s, m, h or d (e.g. 2h)"),
+        };
     }
 
     private static int ParsePort(string? text, int fallback) =>
@@ -124,5 +162,7 @@ internal sealed record ServerOptions
           --instance-name <name>  instance name (env INSTANCE_NAME, default convex-sim)
           --instance-secret <hex> 32-byte hex secret (env INSTANCE_SECRET; generated and kept in the data dir)
           --admin-key <key>       accept this admin key (env CONVEX_SELF_HOSTED_ADMIN_KEY)
+          --history-retention <d> keep superseded versions this long: 90s, 30m, 2h, 7d or forever
+                                  (env CONVEX_HISTORY_RETENTION, default 1h)
         """;
 }

@@ -32,6 +32,32 @@ public sealed class ServerOptionsTests
     }
 
     [Theory]
+    [InlineData(null, 3600)]
+    [InlineData("90s", 90)]
+    [InlineData("30m", 1800)]
+    [InlineData("2h", 7200)]
+    [InlineData("7d", 604800)]
+    public void History_retention_takes_a_duration(string? value, int seconds)
+    {
+        var options = ServerOptions.Parse(value is null ? [] : ["--history-retention", value], NoEnvironment);
+        Assert.Equal(TimeSpan.FromSeconds(seconds), options.HistoryRetention);
+    }
+
+    [Fact]
+    public void History_retention_forever_keeps_every_version_and_the_environment_sets_it()
+    {
+        Assert.Null(ServerOptions.Parse(["--history-retention=forever"], NoEnvironment).HistoryRetention);
+        var fromEnvironment = ServerOptions.Parse([], name => name == "CONVEX_HISTORY_RETENTION" ? "5m" : null);
+        Assert.Equal(TimeSpan.FromMinutes(5), fromEnvironment.HistoryRetention);
+    }
+
+    [Theory]
+    [InlineData("--history-retention", "2")]
+    [InlineData("--history-retention", "h")]
+    [InlineData("--history-retention", "0h")]
+    [InlineData("--history-retention", "-1h")]
+    [InlineData("--history-retention", "1.5h")]
+    [InlineData("--history-retention", "never")]
     [InlineData("--bogus", "1")]
     [InlineData("--port", "http")]
     [InlineData("--instance-secret", "abc")]
