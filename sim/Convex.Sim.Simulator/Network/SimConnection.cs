@@ -49,6 +49,9 @@ internal sealed class SimConnection
 
     public string Client { get; }
 
+    /// <summary>The client's version from its sync URL, when it says (the official client does).</summary>
+    public string? ClientVersion { get; init; }
+
     public SimChannel ToServer { get; }
 
     public SimChannel ToClient { get; }

@@ -64,7 +64,8 @@ internal sealed class SimNetwork(SimLoop loop, NetworkOptions options, IRandom r
         _partitionedUntil.TryGetValue(client, out var until) && until > loop.Time.GetUtcNow();
 
     /// <summary>Opens a connection for <paramref name="client"/>, or null if the server cannot be reached.</summary>
-    public async Task<SimConnection?> ConnectAsync(string client, CancellationToken cancellationToken)
+    public async Task<SimConnection?> ConnectAsync(
+        string client, CancellationToken cancellationToken, string? clientVersion = null)
     {
         // The handshake takes a round trip.
         var handshake = (DeliveryTime() - loop.Time.GetUtcNow()) * 2;
@@ -76,7 +77,7 @@ internal sealed class SimNetwork(SimLoop loop, NetworkOptions options, IRandom r
             return null;
         }
 
-        var connection = new SimConnection(this, _nextConnection++, client);
+        var connection = new SimConnection(this, _nextConnection++, client) { ClientVersion = clientVersion };
         _connections.Add(connection);
         Trace(client, $"connected conn={connection.Id}");
         server.Accept(connection);

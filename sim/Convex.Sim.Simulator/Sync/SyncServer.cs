@@ -18,8 +18,9 @@ internal sealed class SyncServer(SimLoop loop, DatabaseNode node, SimNetwork net
 {
     private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(15);
 
-    /// <summary>The simulated clients speak as the pinned official client does (so transitions may be chunked).</summary>
-    private const string ClientVersion = "1.31.0";
+    /// <summary>The version the simulated clients speak as (one that understands chunked transitions); the
+    /// official client says its own in its URL.</summary>
+    private const string SimulatedClientVersion = "1.31.0";
 
     private SubscriptionManager? _subscriptions;
     private object? _incarnation;
@@ -40,12 +41,13 @@ internal sealed class SyncServer(SimLoop loop, DatabaseNode node, SimNetwork net
 
         var sessionOptions = new SyncSessionOptions
         {
-            ClientVersion = ClientVersion,
+            ClientVersion = connection.ClientVersion ?? SimulatedClientVersion,
             IsAdminKey = key => key == SyncClient.AdminKey,
             TransitionChunkBytesMax = options.ChunkBytesMax,
         };
         var session = new SyncSession(node.Runner!, node.Current!, runtime, connection.Server, _subscriptions,
             sessionOptions);
+        loop.Trace.Record(loop.Elapsed, "db", $"session conn={connection.Id} client {sessionOptions.ClientVersion}");
         Sessions++;
         _ = runtime.Spawn($"sync session conn={connection.Id}", ct => ServeAsync(session, connection, runtime, ct),
             CancellationToken.None);

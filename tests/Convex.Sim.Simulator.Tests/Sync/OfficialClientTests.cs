@@ -39,6 +39,9 @@ public sealed partial class OfficialClientTests
         Assert.Contains(first.Loop.Trace.Events,
             e => e.Contains("official client 1.48.0 session", StringComparison.Ordinal));
         Assert.Contains(first.Loop.Trace.Events, e => e.Contains(" transition conn=", StringComparison.Ordinal));
+        // The server reads the client's version from its /api/{version}/sync URL, as SyncEndpoint does.
+        Assert.Contains(first.Loop.Trace.Events, e => e.Contains(" client 1.48.0", StringComparison.Ordinal));
+        Assert.DoesNotContain(first.Loop.Trace.Events, e => e.Contains(" client 1.31.0", StringComparison.Ordinal));
         Assert.Equal(first.TraceHash, second.TraceHash);
         Assert.Null(Tracing.SimTrace.FirstDivergence(first.Loop.Trace, second.Loop.Trace));
     }

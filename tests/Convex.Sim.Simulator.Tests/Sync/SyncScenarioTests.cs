@@ -22,6 +22,9 @@ public sealed class SyncScenarioTests
         Assert.Equal(first.TraceHash, second.TraceHash);
         Assert.Null(Tracing.SimTrace.FirstDivergence(first.Loop.Trace, second.Loop.Trace));
         Assert.Contains("sync net:", first.Knobs, StringComparison.Ordinal);
+        // The session is told the client's version: the official client's own, else the simulated client's.
+        var version = first.Knobs.Contains("client=official", StringComparison.Ordinal) ? " client 1.48.0" : " client 1.31.0";
+        Assert.Contains(first.Loop.Trace.Events, e => e.Contains(version, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -18,9 +18,12 @@ internal enum SocketState
 }
 
 /// <summary>One WebSocket the official client constructed, and the simulated connection behind it.</summary>
-internal sealed class SimSocket(int id, ObjectInstance js)
+internal sealed class SimSocket(int id, ObjectInstance js, string url)
 {
     public int Id { get; } = id;
+
+    /// <summary>The URL the client connects to (<c>ws://…/api/{version}/sync</c>).</summary>
+    public string Url { get; } = url;
 
     /// <summary>The JavaScript object the client holds (its <c>onopen</c>, <c>onmessage</c>, ... handlers).</summary>
     public ObjectInstance Js { get; } = js;
@@ -78,7 +81,7 @@ internal sealed class SimWebSocket(
     public int Open(ObjectInstance js, string url)
     {
         loop.AssertOnLoopThread();
-        var socket = new SimSocket(_nextSocket++, js);
+        var socket = new SimSocket(_nextSocket++, js, url);
         _sockets.Add(socket.Id, socket);
         network.Trace(client, $"ws{socket.Id} new WebSocket({url})");
         _ = node.SpawnAsync($"ws{socket.Id}", ct => RunAsync(socket, ct), CancellationToken.None);
@@ -117,9 +120,17 @@ internal sealed class SimWebSocket(
         Invariant.Assert(socket.Connection is null || socket.Connection.IsBroken);
     }
 
+    /// <summary>The <c>{version}</c> of <c>/api/{version}/sync</c>, which the server reads as the client's version.</summary>
+    private static string? ClientVersion(string url)
+    {
+        var parts = url.Split('/');
+        var api = Array.IndexOf(parts, "api");
+        return api >= 0 && api + 2 < parts.Length && parts[api + 2] == "sync" ? parts[api + 1] : null;
+    }
+
     private async Task RunAsync(SimSocket socket, CancellationToken cancellationToken)
     {
-        var connection = await network.ConnectAsync(client, cancellationToken);
+        var connection = await network.ConnectAsync(client, cancellationToken, ClientVersion(socket.Url));
         if (connection is null || socket.CloseRequested)
         {
             connection?.CloseFromClient();
