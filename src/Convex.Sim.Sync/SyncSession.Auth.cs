@@ -113,10 +113,7 @@ public sealed partial class SyncSession
         }
 
         const string Message = "Token expired: the user's authentication token is past its \"exp\"; fetch a new one";
-        _closed = true;
-        CloseReason = $"AuthError: {Message}";
-        await SendAsync(new AuthError(Message, _receivedIdentity, AuthUpdateAttempted: false), cancellationToken);
-        await _transport.CloseAsync("AuthError", cancellationToken);
+        await SendFinalLockedAsync(new AuthError(Message, _receivedIdentity, AuthUpdateAttempted: false), cancellationToken);
         return true;
     }
 

@@ -184,25 +184,30 @@ public sealed partial class SyncSession
         await EnterGateAsync();
         try
         {
-            if (_closed)
+            if (!_closed)
             {
-                return;
+                await SendFinalLockedAsync(message, cancellationToken);
             }
-
-            _closed = true;
-            CloseReason = message switch
-            {
-                FatalError fatal => $"FatalError: {fatal.Error}",
-                AuthError auth => $"AuthError: {auth.Error}",
-                _ => message.GetType().Name,
-            };
-            await SendAsync(message, cancellationToken);
-            await _transport.CloseAsync(message is AuthError ? "AuthError" : "FatalError", cancellationToken);
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Holding the gate of an open session: marks it closed, sends <paramref name="message"/> and closes the connection.</summary>
+    private async Task SendFinalLockedAsync(ServerMessage message, CancellationToken cancellationToken)
+    {
+        Invariant.Assert(_gate.CurrentCount == 0 && !_closed);
+        _closed = true;
+        CloseReason = message switch
+        {
+            FatalError fatal => $"FatalError: {fatal.Error}",
+            AuthError auth => $"AuthError: {auth.Error}",
+            _ => message.GetType().Name,
+        };
+        await SendAsync(message, cancellationToken);
+        await _transport.CloseAsync(message is AuthError ? "AuthError" : "FatalError", cancellationToken);
     }
 
     /// <summary>Closes the connection without a message (an overloaded session); the client reconnects.</summary>

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Convex.Sim.Testing.Corpus;
-
 namespace Convex.Sim.Server.Tests;
 
 /// <summary>
@@ -19,16 +16,7 @@ public sealed class NodeJournalTests
         await SendAsync(server, "three");
         await using var proxy = new FaultProxy(server.Server.Url);
 
-        var functions = Path.Combine(CorpusBundle.RepositoryRoot(), "tests", "functions");
-        var start = new ProcessStartInfo("node", ["journal-client.mjs"])
-        {
-            WorkingDirectory = functions,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["CONVEX_URL"] = proxy.Url.ToString().TrimEnd('/') },
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start node");
+        using var process = NodeScript.Start(proxy.Url, "journal-client.mjs");
         var stderr = process.StandardError.ReadToEndAsync(TestServer.Ct);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestServer.Ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(90));

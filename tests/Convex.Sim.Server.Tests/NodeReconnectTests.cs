@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
-using Convex.Sim.Testing.Corpus;
 
 namespace Convex.Sim.Server.Tests;
 
@@ -18,16 +16,7 @@ public sealed class NodeReconnectTests(ServerFixture fixture) : IClassFixture<Se
     public async Task A_mutation_whose_response_was_lost_runs_once_and_resolves_after_the_reconnect()
     {
         await using var proxy = new FaultProxy(fixture.Server.Server.Url);
-        var functions = Path.Combine(CorpusBundle.RepositoryRoot(), "tests", "functions");
-        var start = new ProcessStartInfo("node", ["reconnect-client.mjs", Channel])
-        {
-            WorkingDirectory = functions,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["CONVEX_URL"] = proxy.Url.ToString().TrimEnd('/') },
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start node");
+        using var process = NodeScript.Start(proxy.Url, "reconnect-client.mjs", Channel);
         var stderr = process.StandardError.ReadToEndAsync(TestServer.Ct);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestServer.Ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(90));

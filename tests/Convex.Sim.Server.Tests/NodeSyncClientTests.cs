@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Convex.Sim.Testing.Corpus;
-
 namespace Convex.Sim.Server.Tests;
 
 /// <summary>
@@ -12,15 +9,7 @@ public sealed class NodeSyncClientTests(ServerFixture fixture) : IClassFixture<S
     [Fact]
     public async Task The_official_client_sees_its_mutation_in_its_subscription()
     {
-        var functions = Path.Combine(CorpusBundle.RepositoryRoot(), "tests", "functions");
-        var start = new ProcessStartInfo("node", ["sync-client.mjs", "node-sync"])
-        {
-            WorkingDirectory = functions,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["CONVEX_URL"] = fixture.Server.Server.Url.ToString().TrimEnd('/') },
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start node");
+        using var process = NodeScript.Start(fixture.Server.Server.Url, "sync-client.mjs", "node-sync");
         var stdout = process.StandardOutput.ReadToEndAsync(TestServer.Ct);
         var stderr = process.StandardError.ReadToEndAsync(TestServer.Ct);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestServer.Ct);
