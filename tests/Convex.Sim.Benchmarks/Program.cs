@@ -8,7 +8,7 @@ namespace Convex.Sim.Benchmarks;
 /// runner) and printed with the ratio and the target. Not a test: it never fails a build; the
 /// figures go into the notes and docs/benchmarks.md.
 /// Usage: <c>dotnet run -c Release --project tests/Convex.Sim.Benchmarks [-- --quick]</c>;
-/// <c>--database</c> runs only the database and simulator figures,
+/// <c>--database</c> runs only the database and simulator figures, <c>--simulator</c> only the simulator's (<c>--profile-simulator SEEDS [--js]</c> loops database-only, or all-JavaScript, list-append seeds),
 /// <c>--functions</c> only the function-runner figures, <c>--sync</c> only the sync-layer
 /// figures (Sync/SyncBenchmarks.cs; not part of the default run), <c>--bundle DIR</c> uses a prebuilt
 /// corpus bundle (when Node is missing), <c>--profile-commits SECONDS</c> only runs 16 concurrent writers, <c>--profile-reads SECONDS</c> only 10-row range reads, <c>--profile-list SECONDS</c> only loops messages:list
@@ -59,6 +59,19 @@ internal static class Program
         if (args.Contains("--sync"))
         {
             await Sync.SyncBenchmarks.RunAsync(report, quick, bundle);
+            report.PrintSummary();
+            return 0;
+        }
+
+        if (Option(args, "--profile-simulator") is { } simSeeds)
+        {
+            SimulatorBenchmarks.Profile(int.Parse(simSeeds, CultureInfo.InvariantCulture), args.Contains("--js"));
+            return 0;
+        }
+
+        if (args.Contains("--simulator"))
+        {
+            SimulatorBenchmarks.Run(report, quick ? 10 : 40);
             report.PrintSummary();
             return 0;
         }

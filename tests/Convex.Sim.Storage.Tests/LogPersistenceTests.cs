@@ -97,3 +97,67 @@ public sealed class LogPersistenceFaultTests
         Assert.Equal(first, await RunAsync());
     }
 }
+
+/// <summary>The record memo shared by the incarnations on one disk returns exactly what decoding would.</summary>
+public sealed class LogRecordMemoTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static CommitRecord Commit(ulong ts, long n) => new(new Timestamp(ts),
+        [new DocumentWrite(new Core.Ids.DocumentId(Core.Ids.TableNumber.FirstUser, (UInt128)ts),
+            ConvexObject.Empty.With("n", new ConvexInt64(n)))], []);
+
+    private static async Task<long?> ReadNAsync(LogPersistence log, ulong ts)
+    {
+        var stored = await log.GetAsync(Commit(ts, 0).Documents[0].Id, new Timestamp(ts), Ct);
+        return stored is null ? null : ((ConvexInt64)stored.Value["n"]!).Value;
+    }
+
+    [Fact]
+    public async Task A_second_recovery_decodes_nothing_again_and_sees_the_same_data()
+    {
+        var disk = new SimDisk(TimeProvider.System, new Prng(3), SimDiskOptions.None);
+        var memo = new LogRecordMemo();
+        var log = new LogPersistence(disk, memo);
+        await log.RecoverAsync(Ct);
+        await log.WriteAsync([Commit(1, 10), Commit(2, 20)], Ct);
+        await log.WriteAsync([Commit(3, 30)], Ct);
+
+        var first = new LogPersistence(disk, memo);
+        Assert.Equal(new Timestamp(3), await first.RecoverAsync(Ct));
+        Assert.Equal((0, 2), (memo.Hits, memo.Misses));
+
+        var second = new LogPersistence(disk, memo);
+        Assert.Equal(new Timestamp(3), await second.RecoverAsync(Ct));
+        Assert.Equal((2, 2), (memo.Hits, memo.Misses));
+        Assert.Equal(20, await ReadNAsync(second, 2));
+        Assert.Equal(30, await ReadNAsync(second, 3));
+    }
+
+    [Fact]
+    public async Task A_different_record_at_a_remembered_offset_is_decoded_afresh()
+    {
+        var disk = new SimDisk(TimeProvider.System, new Prng(4), SimDiskOptions.None);
+        var memo = new LogRecordMemo();
+        var log = new LogPersistence(disk, memo);
+        await log.RecoverAsync(Ct);
+        await log.WriteAsync([Commit(1, 10)], Ct);
+        var file = await disk.OpenAsync(LogPersistence.FileName, Ct);
+        var offset = file.Length;
+        await file.WriteAsync(offset, LogRecordCodec.Encode([Commit(2, 20)]), Ct);
+        Assert.Equal(20, await RecoverAndReadAsync(2));
+
+        // Same offset, same length, other bytes: the memo must not answer for it.
+        await file.TruncateAsync(offset, Ct);
+        await file.WriteAsync(offset, LogRecordCodec.Encode([Commit(2, 21)]), Ct);
+        Assert.Equal(21, await RecoverAndReadAsync(2));
+        Assert.Equal(3, memo.Misses);
+
+        async Task<long?> RecoverAndReadAsync(ulong ts)
+        {
+            var recovered = new LogPersistence(disk, memo);
+            await recovered.RecoverAsync(Ct);
+            return await ReadNAsync(recovered, ts);
+        }
+    }
+}

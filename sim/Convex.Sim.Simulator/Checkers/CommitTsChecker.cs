@@ -13,7 +13,11 @@ public static class CommitTsChecker
 {
     public const string MonotonicCommitTs = "MonotonicCommitTs";
 
-    public static CheckResult Check(History history)
+    public static CheckResult Check(History history) => Check(history, SerializabilityChecker.Dependencies(history));
+
+    /// <summary>Checks the history against <paramref name="dependencies"/>, the edges inferred from it
+    /// (<see cref="SerializabilityChecker.Check(History, out IReadOnlyList{Dependency})"/> hands them back).</summary>
+    public static CheckResult Check(History history, IReadOnlyList<Dependency> dependencies)
     {
         var anomalies = new List<Anomaly>();
         var committed = history.Transactions.Where(t => t.Outcome == TransactionOutcome.Committed).ToDictionary(t => t.Id);
@@ -23,7 +27,7 @@ public static class CommitTsChecker
                 $"writing transactions share commit timestamp {clash.Key}"));
         }
 
-        foreach (var edge in SerializabilityChecker.Dependencies(history))
+        foreach (var edge in dependencies)
         {
             if (!committed.TryGetValue(edge.From, out var a) || !committed.TryGetValue(edge.To, out var b))
             {

@@ -11,6 +11,9 @@ internal sealed class ListAppendModel
     private readonly Dictionary<int, HistoryTransaction> _byId;
     private readonly HashSet<int> _observed = [];
 
+    /// <summary>Keys that an indeterminate transaction appended to.</summary>
+    private readonly HashSet<string> _uncertainKeys = new(StringComparer.Ordinal);
+
     private ListAppendModel(History history)
     {
         _byId = history.Transactions.ToDictionary(t => t.Id);
@@ -33,7 +36,7 @@ internal sealed class ListAppendModel
         return model;
     }
 
-    /// <summary>Committed, or indeterminate with at least one append observed by a read.</summary>
+    /// <summary>Committed, or indeterminate with at least one append observed by a committed transaction's read.</summary>
     public bool IsApplied(int transaction) => _byId[transaction].Outcome switch
     {
         TransactionOutcome.Committed => true,
@@ -99,6 +102,10 @@ internal sealed class ListAppendModel
                 }
 
                 Writers[(append.Key, append.Element)] = new Writer(transaction.Id, isLast);
+                if (transaction.Outcome == TransactionOutcome.Indeterminate)
+                {
+                    _uncertainKeys.Add(append.Key);
+                }
             }
         }
     }
@@ -142,15 +149,30 @@ internal sealed class ListAppendModel
         }
 
         var external = observed.Take(observed.Count - own.Count).ToList();
+        MarkObserved(transaction.Id, key, observed);
+        Reads.Add(new Read(transaction.Id, key, observed, external, own.Count == 0));
+    }
+
+    /// <summary>
+    /// Records the indeterminate transactions whose appends this read saw (they count as applied).
+    /// Only indeterminate writers matter to <see cref="IsApplied"/>, so a key none of them appended to
+    /// is skipped: reads of long lists would otherwise cost a lookup per element.
+    /// </summary>
+    private void MarkObserved(int reader, string key, IReadOnlyList<long> observed)
+    {
+        if (!_uncertainKeys.Contains(key))
+        {
+            return;
+        }
+
         foreach (var element in observed)
         {
-            if (Writers.TryGetValue((key, element), out var writer) && writer.Transaction != transaction.Id)
+            if (Writers.TryGetValue((key, element), out var writer) && writer.Transaction != reader
+                && _byId[writer.Transaction].Outcome == TransactionOutcome.Indeterminate)
             {
                 _observed.Add(writer.Transaction);
             }
         }
-
-        Reads.Add(new Read(transaction.Id, key, observed, external, own.Count == 0));
     }
 
     private void BuildOrders(List<Anomaly> anomalies)

@@ -20,13 +20,18 @@ public static class SerializabilityChecker
     public const string NoIntermediateRead = "NoIntermediateRead";
     public const string NoLostUpdate = "NoLostUpdate";
 
-    public static CheckResult Check(History history)
+    public static CheckResult Check(History history) => Check(history, out _);
+
+    /// <summary>Checks the history and hands back the dependency edges it inferred, so that the
+    /// commit-timestamp checker need not infer them again.</summary>
+    public static CheckResult Check(History history, out IReadOnlyList<Dependency> dependencies)
     {
         var anomalies = new List<Anomaly>();
         var model = ListAppendModel.Build(history, anomalies);
         CheckReads(model, anomalies);
         CheckLostUpdates(model, anomalies);
         var graph = model.Graph();
+        dependencies = [.. graph.Edges];
         foreach (var (kind, cycle) in graph.Cycles())
         {
             anomalies.Add(new Anomaly(Serializable, kind, [.. cycle.Select(e => e.From)], Describe(kind, cycle)));

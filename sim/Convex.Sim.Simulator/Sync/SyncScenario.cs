@@ -65,7 +65,8 @@ internal sealed class SyncScenario
     public async Task RunAsync()
     {
         var ct = CancellationToken.None;
-        Node = new DatabaseNode(_loop, new SimNode(_loop, "db"), _device, _knobs.Database, _knobs.Faults.Buggify);
+        Node = new DatabaseNode(_loop, new SimNode(_loop, "db"), _device, _knobs.Database, _knobs.Faults.Buggify,
+            deployFunctions: true);
         _server = new SyncServer(_loop, Node, _network, _options);
         _network.Server = _server;
         await EnsureUpAsync(ct);

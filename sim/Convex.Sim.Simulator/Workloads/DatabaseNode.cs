@@ -10,15 +10,20 @@ namespace Convex.Sim.Simulator.Workloads;
 /// The simulated database server process: a <see cref="SimNode"/> running a <see cref="Database"/>
 /// over persistence that lives on the simulated disk. <see cref="Crash"/> kills the process (its
 /// committer and every continuation of it stop; the disk loses what was not synced);
-/// <see cref="StartAsync"/> boots a new incarnation that recovers from the disk alone.
+/// <see cref="StartAsync"/> boots a new incarnation that recovers from the disk alone. With
+/// <paramref name="deployFunctions"/>, every incarnation also deploys the workload's JavaScript to
+/// a <see cref="FunctionRunner"/>; without it there is no runner (analysing the modules at every
+/// boot was the largest cost of a database-only seed).
 /// </summary>
-internal sealed class DatabaseNode(SimLoop loop, SimNode node, IStorageDevice device, DatabaseOptions options, bool buggify)
+internal sealed class DatabaseNode(
+    SimLoop loop, SimNode node, IStorageDevice device, DatabaseOptions options, bool buggify, bool deployFunctions)
 {
     private long _prunedBefore;
 
     public Database.Database? Current { get; private set; }
 
-    /// <summary>The function runner of the current incarnation, with the workload's JavaScript deployed.</summary>
+    /// <summary>The function runner of the current incarnation, with the workload's JavaScript deployed
+    /// (null while down or when the node was made without functions).</summary>
     public FunctionRunner? Runner { get; private set; }
 
     public IPersistence? Persistence { get; private set; }
@@ -54,8 +59,11 @@ internal sealed class DatabaseNode(SimLoop loop, SimNode node, IStorageDevice de
             try
             {
                 database = await Database.Database.OpenAsync(runtime, persistence, options, ct);
-                runner = new FunctionRunner(database, runtime, FunctionRunnerOptions.Deterministic);
-                runner.Deploy(await SimFunctions.PrepareAsync(runtime, ct));
+                if (deployFunctions)
+                {
+                    runner = new FunctionRunner(database, runtime, FunctionRunnerOptions.Deterministic);
+                    runner.Deploy(await SimFunctions.PrepareAsync(runtime, ct));
+                }
             }
             catch (Core.ConvexException e)
             {

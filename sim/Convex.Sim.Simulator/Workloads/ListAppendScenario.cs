@@ -39,7 +39,8 @@ internal sealed class ListAppendScenario(SimLoop loop, IStorageDevice device, Sc
     public async Task RunAsync()
     {
         var ct = CancellationToken.None;
-        _node = new DatabaseNode(loop, new SimNode(loop, "db"), device, knobs.Database, knobs.Faults.Buggify);
+        _node = new DatabaseNode(loop, new SimNode(loop, "db"), device, knobs.Database, knobs.Faults.Buggify,
+            deployFunctions: knobs.Workload.FunctionClientsPercent > 0);
         await EnsureUpAsync(ct);
         await CreateSchemaAsync(ct);
 
@@ -143,9 +144,9 @@ internal sealed class ListAppendScenario(SimLoop loop, IStorageDevice device, Sc
         var scratch = await ReadScratchAsync(ct);
         var history = _history.ToHistory();
         Report(history, SetChecker.Check([.. clients.SelectMany(c => c.Scratch.Effects(history))], scratch));
-        Report(history, SerializabilityChecker.Check(history));
+        Report(history, SerializabilityChecker.Check(history, out var dependencies));
         Report(history, DurabilityChecker.Check(history, final));
-        Report(history, CommitTsChecker.Check(history));
+        Report(history, CommitTsChecker.Check(history, dependencies));
     }
 
     private void Report(History history, CheckResult result)

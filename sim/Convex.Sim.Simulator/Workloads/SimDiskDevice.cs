@@ -13,9 +13,12 @@ internal sealed class SimDiskDevice(TimeProvider time, IRandom random, SimDiskOp
 {
     private readonly SimDisk _disk = new(time, random, options);
 
+    /// <summary>Outlives the incarnations, like the disk: recovery decodes each record's bytes once per seed.</summary>
+    private readonly LogRecordMemo _memo = new();
+
     public SimDisk Disk => _disk;
 
-    public IPersistence Open(Runtime.IRuntime runtime) => new LogPersistence(_disk);
+    public IPersistence Open(Runtime.IRuntime runtime) => new LogPersistence(_disk, _memo);
 
     public void Crash() => _disk.Crash();
 

@@ -18,11 +18,21 @@ namespace Convex.Sim.Functions.Deployment;
 /// </summary>
 public static class Deployer
 {
-    public static async Task<ActiveDeployment> PrepareAsync(
+    public static Task<ActiveDeployment> PrepareAsync(
         IReadOnlyList<ModuleSource> modules, ModuleSource? schemaModule, IRuntime runtime, CancellationToken cancellationToken,
+        Execution.DeploymentEnvironment? environment = null) =>
+        PrepareAsync(new ModuleSet(modules), schemaModule, runtime, cancellationToken, environment);
+
+    /// <summary>
+    /// Prepares a deployment of an already built <see cref="ModuleSet"/>. A module set is immutable and
+    /// parses each module once, so deploying the same set again (the simulator redeploys its workload at
+    /// every boot of every seed) skips the parse; the analysis still runs with this runtime's clock and
+    /// randomness.
+    /// </summary>
+    public static async Task<ActiveDeployment> PrepareAsync(
+        ModuleSet moduleSet, ModuleSource? schemaModule, IRuntime runtime, CancellationToken cancellationToken,
         Execution.DeploymentEnvironment? environment = null)
     {
-        var moduleSet = new ModuleSet(modules);
         var random = runtime.Random.Fork("push");
         var analyzed = await ModuleAnalyzer.AnalyzeAsync(
             moduleSet, runtime.Time, random, ModuleAnalyzer.DefaultLimits, cancellationToken, environment);

@@ -11,9 +11,11 @@ namespace Convex.Sim.Storage.Log;
 /// reads are served from a <see cref="MemoryPersistence"/> rebuilt from the log at recovery.
 /// Recovery stops at the first torn or corrupt record and truncates the tail, so a group is either
 /// wholly there or not at all. After a failed write or sync the outcome is unknown, so the instance
-/// refuses further writes until a new instance recovers (the "fsyncgate" rule).
+/// refuses further writes until a new instance recovers (the "fsyncgate" rule). The incarnations on
+/// one disk may share a <see cref="LogRecordMemo"/> so that recovery does not decode the same
+/// records again at every boot.
 /// </summary>
-public sealed class LogPersistence(IDisk disk) : IPersistence
+public sealed class LogPersistence(IDisk disk, LogRecordMemo? memo = null) : IPersistence
 {
     public const string FileName = "commits.log";
 
@@ -36,7 +38,7 @@ public sealed class LogPersistence(IDisk disk) : IPersistence
         }
 
         var offset = 0;
-        while (LogRecordCodec.TryDecode(log, offset) is { } record)
+        while (LogRecordCodec.TryDecode(log, offset, memo) is { } record)
         {
             foreach (var commit in record.Commits)
             {

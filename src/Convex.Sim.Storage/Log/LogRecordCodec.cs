@@ -39,8 +39,9 @@ internal static class LogRecordCodec
         return record;
     }
 
-    /// <summary>Decodes the record at <paramref name="offset"/>; null if it is torn or corrupt.</summary>
-    public static (IReadOnlyList<CommitRecord> Commits, int Length)? TryDecode(ReadOnlySpan<byte> log, int offset)
+    /// <summary>Decodes the record at <paramref name="offset"/>; null if it is torn or corrupt. With a
+    /// <paramref name="memo"/>, a record whose bytes were decoded before is not decoded again.</summary>
+    public static (IReadOnlyList<CommitRecord> Commits, int Length)? TryDecode(ReadOnlySpan<byte> log, int offset, LogRecordMemo? memo = null)
     {
         if (log.Length - offset < HeaderLength)
         {
@@ -54,12 +55,25 @@ internal static class LogRecordCodec
         }
 
         var body = log.Slice(offset + HeaderLength, (int)length);
-        if (BinaryPrimitives.ReadUInt64LittleEndian(log[(offset + 4)..]) != XxHash64.HashToUInt64(body))
+        var hash = XxHash64.HashToUInt64(body);
+        if (BinaryPrimitives.ReadUInt64LittleEndian(log[(offset + 4)..]) != hash)
         {
             return null;
         }
 
-        using var reader = new BinaryReader(new MemoryStream(body.ToArray()), Encoding.UTF8);
+        if (memo?.Find(offset, body, hash) is not { } commits)
+        {
+            var bytes = body.ToArray();
+            commits = DecodeBody(bytes);
+            memo?.Remember(offset, bytes, hash, commits);
+        }
+
+        return (commits, HeaderLength + (int)length);
+    }
+
+    private static List<CommitRecord> DecodeBody(byte[] body)
+    {
+        using var reader = new BinaryReader(new MemoryStream(body), Encoding.UTF8);
         var count = reader.ReadInt32();
         var commits = new List<CommitRecord>(count);
         for (var i = 0; i < count; i++)
@@ -67,7 +81,7 @@ internal static class LogRecordCodec
             commits.Add(ReadCommit(reader));
         }
 
-        return (commits, HeaderLength + (int)length);
+        return commits;
     }
 
     private static void WriteCommit(BinaryWriter writer, CommitRecord commit, string?[]? json)

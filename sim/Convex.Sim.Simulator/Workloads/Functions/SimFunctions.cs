@@ -8,7 +8,12 @@ namespace Convex.Sim.Simulator.Workloads.Functions;
 /// <summary>The JavaScript modules the simulated workloads deploy (embedded resources of this assembly).</summary>
 internal static class SimFunctions
 {
-    private static readonly Lazy<IReadOnlyList<ModuleSource>> Modules = new(Load);
+    /// <summary>
+    /// One module set for the whole process: its parsed ASTs are immutable and shared by every boot of
+    /// every seed. Parsing is a pure function of the source and takes no simulated time, so sharing it
+    /// cannot change a trace (a seed run first or second in a process schedules the same steps).
+    /// </summary>
+    private static readonly Lazy<ModuleSet> Modules = new(() => new ModuleSet(Load()));
 
     public static Task<ActiveDeployment> PrepareAsync(IRuntime runtime, CancellationToken cancellationToken) =>
         Deployer.PrepareAsync(Modules.Value, schemaModule: null, runtime, cancellationToken);
