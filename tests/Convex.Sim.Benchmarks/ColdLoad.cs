@@ -88,6 +88,7 @@ internal sealed class ColdLoad
         }
 
         Console.WriteLine(Text.Invariant($"    median of {runs} child processes; their process CPU for the load: {r2r.CpuMs:F1} ms"));
+        Console.WriteLine($"    median child: {r2r.Phases}");
     }
 
     /// <summary>

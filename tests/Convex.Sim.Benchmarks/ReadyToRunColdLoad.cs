@@ -13,8 +13,11 @@ namespace Convex.Sim.Benchmarks;
 /// </summary>
 internal static class ReadyToRunColdLoad
 {
-    /// <summary>The median first load (wall and CPU, ms) over <paramref name="runs"/> children, or null with the reason.</summary>
-    public static (double TotalMs, double CpuMs)? Measure(string bundleDirectory, int runs, out string? skipped)
+    /// <summary>
+    /// The median first load (wall and CPU, ms) over <paramref name="runs"/> children, with the phase
+    /// line of the median child; null with the reason when publishing or running fails.
+    /// </summary>
+    public static (double TotalMs, double CpuMs, string Phases)? Measure(string bundleDirectory, int runs, out string? skipped)
     {
         var published = Publish(out skipped);
         if (published is null)
@@ -24,6 +27,7 @@ internal static class ReadyToRunColdLoad
 
         var totals = new List<double>();
         var cpus = new List<double>();
+        var phases = new List<(double TotalMs, string Line)>();
         for (var i = 0; i < runs; i++)
         {
             var (exitCode, stdout, stderr) = Run("dotnet", [published, "--cold-load", "--bundle", bundleDirectory]);
@@ -42,10 +46,12 @@ internal static class ReadyToRunColdLoad
             }
 
             totals.Add(json.RootElement.GetProperty("totalMs").GetDouble());
+            phases.Add((totals[^1], stdout.Split('\n').First(l => l.StartsWith("fn cold load phases", StringComparison.Ordinal))));
             cpus.Add(json.RootElement.GetProperty("cpuMs").GetDouble());
         }
 
-        return (Samples.Median(totals), Samples.Median(cpus));
+        var median = phases.OrderBy(p => p.TotalMs).ElementAt(phases.Count / 2).Line;
+        return (Samples.Median(totals), Samples.Median(cpus), median);
     }
 
     private static string? Publish(out string? skipped)
