@@ -9,8 +9,8 @@ namespace Convex.Sim.Benchmarks;
 
 /// <summary>
 /// The process-cold load split into phases (<c>--cold-load</c>, run as the only thing in a fresh
-/// process): engine (a new <see cref="JsWorker"/>: Jint's static initialization, the intrinsics, the
-/// web APIs), parse (every module prepared, the library chunk substituted) and evaluate (every entry
+/// process): Jint's static initialization (<c>new Options()</c>), engine (a new <see cref="JsWorker"/>:
+/// the intrinsics, the web APIs), parse (every module prepared, the library chunk substituted) and evaluate (every entry
 /// module imported from the parsed ASTs). Each phase reports wall time, process CPU and what the
 /// JIT did in it (<see cref="JitInfo"/>: methods compiled and compile time, counted on every thread).
 /// The sum is the same work as <see cref="ColdLoad"/>'s first load, whose import parses on demand.
@@ -26,6 +26,10 @@ internal static class ColdLoadPhases
         var set = new ModuleSet(modules);
         var phases = new List<Phase>();
         var start = Stopwatch.GetTimestamp();
+        // Jint's static initialization, on its own: Options' constructor reaches the Temporal
+        // DefaultTimeZoneProvider, whose class constructor lists every system time zone sorted by
+        // localized display name (TimeZoneInfo.GetSystemTimeZones(), one ICU lookup per zone).
+        Measure<object>(phases, "jint-statics", () => new Jint.Options());
         var worker = Measure(phases, "engine", () => new JsWorker(set, TimeProvider.System));
         Measure(phases, "parse", () =>
         {
