@@ -26,8 +26,15 @@ internal sealed class ColdLoad
     public sealed record Figures(
         bool ProcessCold, double FirstMs, double ReloadMs, double EngineMs, double EvaluateMs, double ParseMs);
 
-    /// <summary>Cold load of every entry module, compared with Node's figures, and its split.</summary>
-    public static void Report(Report report, IReadOnlyList<ModuleSource> modules, NodeFigures? node, int repeats)
+    /// <summary>
+    /// Cold load of every entry module, compared with Node's figures, and its split: first in this
+    /// process (JIT-compiled, as <c>dotnet run</c> runs the server), then, unless
+    /// <paramref name="readyToRunRuns"/> is 0, first in fresh processes of a ReadyToRun publish
+    /// (<see cref="ReadyToRunColdLoad"/>, as docs/operations.md deploys the server).
+    /// </summary>
+    public static void Report(
+        Report report, IReadOnlyList<ModuleSource> modules, string bundleDirectory, NodeFigures? node, int repeats,
+        int readyToRunRuns)
     {
         var loader = TryCreate(out var skipped);
         if (loader is null)
@@ -38,7 +45,7 @@ internal sealed class ColdLoad
 
         var cold = loader.Measure(modules, repeats);
         var when = cold.ProcessCold ? "first in process" : "Jint already loaded";
-        var first = $"fn cold load, all entry modules, {when}";
+        var first = $"fn cold load, all entry modules, {when} (JIT)";
         const string reload = "fn reload, fresh engine + fresh module set";
         if (node is not null)
         {
@@ -55,6 +62,33 @@ internal sealed class ColdLoad
 
         Console.WriteLine(Text.Invariant($"    reload = engine {cold.EngineMs:F2} ms ",
             $"+ evaluate (shared ASTs) {cold.EvaluateMs:F2} ms + parse {cold.ParseMs:F2} ms"));
+        if (readyToRunRuns > 0)
+        {
+            ReportReadyToRun(report, bundleDirectory, node, readyToRunRuns);
+        }
+    }
+
+    private static void ReportReadyToRun(Report report, string bundleDirectory, NodeFigures? node, int runs)
+    {
+        const string name = "fn cold load, first in process (ReadyToRun publish)";
+        var measured = ReadyToRunColdLoad.Measure(bundleDirectory, runs, out var skipped);
+        if (measured is not { } r2r)
+        {
+            Console.WriteLine($"{name}: skipped: {skipped}");
+            return;
+        }
+
+        if (node is not null)
+        {
+            report.Compare(name, r2r.TotalMs, node.ColdLoadMs, "ms", "<= 4x Node", r2r.TotalMs <= 4 * node.ColdLoadMs);
+        }
+        else
+        {
+            report.Figure(name, r2r.TotalMs, "ms", "(Node skipped)", true);
+        }
+
+        Console.WriteLine(Text.Invariant($"    median of {runs} child processes; their process CPU for the load: {r2r.CpuMs:F1} ms"));
+        Console.WriteLine($"    median child: {r2r.Phases}");
     }
 
     /// <summary>

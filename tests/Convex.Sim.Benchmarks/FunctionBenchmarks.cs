@@ -36,7 +36,7 @@ internal static class FunctionBenchmarks
                     $"take(10) {node.Take10Us} us, insert {node.InsertUs} us, ",
                     $"cold load {node.ColdLoadMs} ms, reload {node.ReloadMs} ms"));
             // First, before anything here touches Jint: the process-cold load includes its JIT.
-            ColdLoad.Report(report, corpus.Modules, node, quick ? 2 : 10);
+            ColdLoad.Report(report, corpus.Modules, corpus.BundleDirectory, node, quick ? 2 : 10, quick ? 0 : 3);
             var pushStart = Stopwatch.GetTimestamp();
             var deployment = await Deployer.PrepareAsync(
                 [.. corpus.Modules], corpus.Schema, new ProductionRuntime(1), default);
@@ -44,6 +44,22 @@ internal static class FunctionBenchmarks
             report.Figure("fn push-time analysis (5 modules + schema)", pushMs, "ms", "(reported)", true);
             await RunOnMemoryAsync(report, deployment, node, quick);
             await RunOnSqliteAsync(report, deployment, node, quick);
+        }
+    }
+
+    /// <summary>Only the process-cold load, split into phases (<c>--cold-load</c>; no Node reference run).</summary>
+    public static void ReportColdLoadPhases(string? prebuiltBundle)
+    {
+        var (corpus, skipped) = FunctionCorpus.Load(prebuiltBundle);
+        if (corpus is null)
+        {
+            Console.WriteLine($"function runner: skipped: {skipped}");
+            return;
+        }
+
+        using (corpus)
+        {
+            ColdLoadPhases.Report(corpus.Modules);
         }
     }
 

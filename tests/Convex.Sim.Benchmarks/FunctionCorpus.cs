@@ -157,7 +157,7 @@ internal sealed class FunctionCorpus : IDisposable
         return (process.ExitCode, stdout, stderr.GetAwaiter().GetResult());
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Convex.Sim.sln")))

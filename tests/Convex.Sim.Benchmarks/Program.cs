@@ -25,6 +25,12 @@ internal static class Program
 
         var quick = args.Contains("--quick");
         var bundle = Option(args, "--bundle");
+        if (args.Contains("--cold-load"))
+        {
+            FunctionBenchmarks.ReportColdLoadPhases(bundle);
+            return 0;
+        }
+
         if (Option(args, "--profile-list") is { } seconds)
         {
             var duration = TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture));
