@@ -69,9 +69,12 @@ internal static class DatabaseBenchmarks
             await database.CreateIndexAsync("kv", "by_k", [FieldPath.Parse("k")], default);
             await MeasureConcurrentAsync(database, 16, duration / 2);
             persistence.Reset();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var throughput = await MeasureConcurrentAsync(database, 16, duration);
+            var cpuPerCommit = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / Math.Max(1, persistence.Commits);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"16 writers: {throughput:F0} commits/s, {persistence.Commits / (double)Math.Max(1, persistence.Groups):F1} per group"));
+                $"16 writers: {throughput:F0} commits/s, {persistence.Commits / (double)Math.Max(1, persistence.Groups):F1} per group, " +
+                $"process CPU {cpuPerCommit:F1} us per commit"));
         }
         finally
         {
