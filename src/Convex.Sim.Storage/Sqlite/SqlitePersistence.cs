@@ -246,7 +246,7 @@ public sealed class SqlitePersistence : IPersistence
     /// is the group's durability point (one fsync). The main file's rows of an unjournaled group stay
     /// uncommitted after a failure, so only acknowledged groups can ever reach the main file's disk.
     /// </summary>
-    private void WriteGroupLocked(IReadOnlyList<CommitRecord> commits, string?[][] json, byte[] record)
+    private void WriteGroupLocked(IReadOnlyList<CommitRecord> commits, byte[]?[][] json, byte[] record)
     {
         var last = commits[^1].Ts;
         Invariant.Assert(commits[0].Ts > _latest);
@@ -357,8 +357,18 @@ public sealed class SqlitePersistence : IPersistence
         command.ExecuteNonQuery();
     }
 
-    private static string?[] Json(CommitRecord commit) =>
-        [.. commit.Documents.Select(d => d.Value is null ? null : ConvexJson.Encode(d.Value))];
+    /// <summary>The UTF-8 Convex JSON of a commit's documents (null for a deletion): encoded once, for the
+    /// journal's record and the main file's rows.</summary>
+    private static byte[]?[] Json(CommitRecord commit)
+    {
+        var json = new byte[]?[commit.Documents.Count];
+        for (var i = 0; i < json.Length; i++)
+        {
+            json[i] = commit.Documents[i].Value is { } value ? ConvexJson.EncodeToUtf8(value) : null;
+        }
+
+        return json;
+    }
 
     private void Remember(DocumentId id, long ts, ConvexObject value)
     {

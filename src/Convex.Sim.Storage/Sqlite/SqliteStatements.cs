@@ -85,8 +85,8 @@ internal sealed class SqliteStatements : IDisposable
     public bool InOpenTransaction => raw.sqlite3_get_autocommit(_connection.Handle) == 0;
 
     /// <summary>Writes one commit to the main tables; <paramref name="json"/> holds its documents' Convex JSON
-    /// (null for a deletion), encoded once for both the journal and the tables.</summary>
-    public void WriteCommit(CommitRecord commit, string?[] json)
+    /// as UTF-8 (null for a deletion), encoded once for both the journal and the tables.</summary>
+    public void WriteCommit(CommitRecord commit, byte[]?[] json)
     {
         Invariant.Assert(json.Length == commit.Documents.Count);
         var ts = checked((long)commit.Ts.Value);
@@ -96,7 +96,7 @@ internal sealed class SqliteStatements : IDisposable
             var write = commit.Documents[i];
             Invariant.Assert(write.Value is null == json[i] is null);
             BinaryPrimitives.WriteUInt128BigEndian(id, write.Id.InternalId);
-            _insertDocument.Int64(1, write.Id.Table.Value).Blob(2, id).Int64(3, ts).Text(4, json[i]).Execute();
+            _insertDocument.Int64(1, write.Id.Table.Value).Blob(2, id).Int64(3, ts).Utf8Text(4, json[i]).Execute();
         }
 
         foreach (var entry in commit.Indexes)
