@@ -24,7 +24,10 @@ public sealed class SqliteFormatTests : IDisposable
     private static ConvexObject Doc(int n) => ConvexObject.Empty.With("n", new ConvexInt64(n));
 
     private static CommitRecord Commit(ulong ts, int n) => new(new Timestamp(ts),
-        [new DocumentWrite(new DocumentId(Table, (UInt128)n), Doc(n))], [new IndexWrite(Index, [(byte)n], new DocumentId(Table, (UInt128)n))]);
+        [new DocumentWrite(new DocumentId(Table, (UInt128)n), Doc(n))], [new IndexWrite(Index, Key(n), new DocumentId(Table, (UInt128)n))]);
+
+    /// <summary>Big-endian, so that keys sort as the numbers do.</summary>
+    private static byte[] Key(int n) => [(byte)(n >> 8), (byte)n];
 
     [Fact]
     public async Task Commits_lost_from_the_main_file_are_replayed_from_the_journal()
@@ -32,25 +35,22 @@ public sealed class SqliteFormatTests : IDisposable
         var path = PathOf("replay.sqlite");
         var store = new SqlitePersistence(path);
         await store.RecoverAsync(Ct);
-        for (var n = 1; n <= SqlitePersistence.MainCommitEveryGroups; n++)
-        {
-            await store.WriteAsync([Commit((ulong)n * 10, n)], Ct); // one full batch: committed to the main file
-        }
-
-        var batch = SqlitePersistence.MainCommitEveryGroups;
+        var batch = SqlitePersistence.MainCommitEveryCommits;
+        var first = Enumerable.Range(1, batch).Select(n => Commit((ulong)n * 10, n)).ToList();
+        await store.WriteAsync(first, Ct); // one full batch: committed to the main file
         await store.WriteAsync([Commit((ulong)(batch + 1) * 10, batch + 1)], Ct);
         await store.WriteAsync([Commit((ulong)(batch + 2) * 10, batch + 2), Commit((ulong)(batch + 3) * 10, batch + 3)], Ct);
         store.CloseAbruptly();
 
         // The crash lost the main file's open transaction (the last two groups); the journal has them.
         Assert.Equal(batch * 10L, Scalar(path, "SELECT MAX(ts) FROM commits"));
-        Assert.Equal(batch + 2L, Scalar(path + SqliteSchema.JournalSuffix, "SELECT COUNT(*) FROM groups"));
+        Assert.Equal(3L, Scalar(path + SqliteSchema.JournalSuffix, "SELECT COUNT(*) FROM groups"));
 
         var latest = new Timestamp((ulong)(batch + 3) * 10);
         await using var reopened = new SqlitePersistence(path);
         Assert.Equal(latest, await reopened.RecoverAsync(Ct));
         Assert.Equal(Doc(batch + 3), (await reopened.GetAsync(new DocumentId(Table, (UInt128)(batch + 3)), latest, Ct))!.Value);
-        var rows = await reopened.ScanAsync(Index, KeyRange.All, latest, ScanOrder.Ascending, 100, Ct);
+        var rows = await reopened.ScanAsync(Index, KeyRange.All, latest, ScanOrder.Ascending, 1000, Ct);
         Assert.Equal(Enumerable.Range(1, batch + 3), rows.Select(r => (int)((ConvexInt64)r.Document.Value["n"]!).Value));
         Assert.Equal((batch + 3) * 10L, Scalar(path, "SELECT MAX(ts) FROM commits")); // replayed into the main file
     }

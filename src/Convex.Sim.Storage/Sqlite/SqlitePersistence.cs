@@ -13,7 +13,7 @@ namespace Convex.Sim.Storage.Sqlite;
 /// <c>synchronous=FULL</c>) that makes each <see cref="WriteAsync"/> group durable with one fsync of a
 /// few sequential pages before it returns (group commit; see <see cref="SqliteSchema"/> for the format
 /// and why). The main file's writes go into a transaction that stays open across
-/// <see cref="MainCommitEveryGroups"/> groups; reads use the same connection, so they see them.
+/// <see cref="MainCommitEveryCommits"/> commits; reads use the same connection, so they see them.
 /// Values are stored as Convex JSON. Thread safety: one lock guards both connections; calls complete
 /// synchronously. After a failed write the outcome is unknown and the instance refuses further writes
 /// until a new instance recovers (the "fsyncgate" rule); the main file's open transaction is then never
@@ -25,10 +25,12 @@ public sealed class SqlitePersistence : IPersistence
     /// file durable up to that point, so the journal rows it covers can go.</summary>
     public const int CheckpointEveryGroups = 512;
 
-    /// <summary>Groups written into one main-file transaction before it is committed (without an fsync:
+    /// <summary>Commits written into one main-file transaction before it is committed (without an fsync:
     /// the journal already has them). A page that several groups dirty (a B-tree's inner pages, the
-    /// last leaf of an append-only key) is then written to the main file's WAL once per batch.</summary>
-    public const int MainCommitEveryGroups = 64;
+    /// last leaf of an append-only key) is then written to the main file's WAL once per batch, and the
+    /// per-transaction work of the main file is paid once per batch. Counted in commits rather than
+    /// groups so that a lone writer pays the batch's commit on fewer than 1% of its commits.</summary>
+    public const int MainCommitEveryCommits = 512;
 
     /// <summary>Decoded document versions kept in memory. A version never changes once written, so
     /// the cache needs no invalidation; it is simply emptied when it grows past this size.</summary>
@@ -44,7 +46,7 @@ public sealed class SqlitePersistence : IPersistence
     private Exception? _failure;
     private Timestamp _latest;
     private int _groupsSinceCheckpoint;
-    private int _groupsInMainTransaction;
+    private int _commitsInMainTransaction;
 
     /// <summary>The main file is durable up to here; journal rows up to here are deleted with the next group.</summary>
     private Timestamp _durableInMain;
@@ -252,7 +254,7 @@ public sealed class SqlitePersistence : IPersistence
         Invariant.Assert(commits[0].Ts > _latest);
         if (!_sql.InOpenTransaction)
         {
-            Invariant.Assert(_groupsInMainTransaction == 0);
+            Invariant.Assert(_commitsInMainTransaction == 0);
             _sql.Begin();
         }
 
@@ -267,7 +269,8 @@ public sealed class SqlitePersistence : IPersistence
         _trimmedUpTo = Timestamp.Max2(_trimmedUpTo, trimTo);
         _latest = last;
         RememberGroup(commits);
-        if (++_groupsInMainTransaction >= MainCommitEveryGroups)
+        _commitsInMainTransaction += commits.Count;
+        if (_commitsInMainTransaction >= MainCommitEveryCommits)
         {
             CommitMainLocked();
         }
@@ -290,7 +293,7 @@ public sealed class SqlitePersistence : IPersistence
             _sql.Commit();
         }
 
-        _groupsInMainTransaction = 0;
+        _commitsInMainTransaction = 0;
         Invariant.Assert(!_sql.InOpenTransaction);
     }
 
