@@ -192,7 +192,16 @@ public sealed class SqlitePersistence : IPersistence
             }
 
             _prunedTo = Timestamp.Max2(_prunedTo, bound);
-            CommitMainLocked();
+            try
+            {
+                CommitMainLocked(); // pruning runs in a transaction of its own
+            }
+            catch (SqliteException e)
+            {
+                _failure = e; // SQLite may have rolled the batch back: writes stop until recovery replays it
+                throw new IOException($"SQLite failed while committing the main file: {e.Message}", e);
+            }
+
             var removed = 0;
             _sql.InTransaction(() => removed = _sql.Prune(bound, limit));
             Invariant.Assert(removed <= limit);
