@@ -24,7 +24,8 @@ public sealed class SqliteFormatTests : IDisposable
     private static ConvexObject Doc(int n) => ConvexObject.Empty.With("n", new ConvexInt64(n));
 
     private static CommitRecord Commit(ulong ts, int n) => new(new Timestamp(ts),
-        [new DocumentWrite(new DocumentId(Table, (UInt128)n), Doc(n))], [new IndexWrite(Index, Key(n), new DocumentId(Table, (UInt128)n))]);
+        [new DocumentWrite(new DocumentId(Table, (UInt128)n), Doc(n))],
+        [new IndexWrite(Index, Key(n), new DocumentId(Table, (UInt128)n))]);
 
     /// <summary>Big-endian, so that keys sort as the numbers do.</summary>
     private static byte[] Key(int n) => [(byte)(n >> 8), (byte)n];
@@ -39,7 +40,8 @@ public sealed class SqliteFormatTests : IDisposable
         var first = Enumerable.Range(1, batch).Select(n => Commit((ulong)n * 10, n)).ToList();
         await store.WriteAsync(first, Ct); // one full batch: committed to the main file
         await store.WriteAsync([Commit((ulong)(batch + 1) * 10, batch + 1)], Ct);
-        await store.WriteAsync([Commit((ulong)(batch + 2) * 10, batch + 2), Commit((ulong)(batch + 3) * 10, batch + 3)], Ct);
+        await store.WriteAsync(
+            [Commit((ulong)(batch + 2) * 10, batch + 2), Commit((ulong)(batch + 3) * 10, batch + 3)], Ct);
         store.CloseAbruptly();
 
         // The crash lost the main file's open transaction (the last two groups); the journal has them.
@@ -49,9 +51,11 @@ public sealed class SqliteFormatTests : IDisposable
         var latest = new Timestamp((ulong)(batch + 3) * 10);
         await using var reopened = new SqlitePersistence(path);
         Assert.Equal(latest, await reopened.RecoverAsync(Ct));
-        Assert.Equal(Doc(batch + 3), (await reopened.GetAsync(new DocumentId(Table, (UInt128)(batch + 3)), latest, Ct))!.Value);
+        var newest = await reopened.GetAsync(new DocumentId(Table, (UInt128)(batch + 3)), latest, Ct);
+        Assert.Equal(Doc(batch + 3), newest!.Value);
         var rows = await reopened.ScanAsync(Index, KeyRange.All, latest, ScanOrder.Ascending, 1000, Ct);
-        Assert.Equal(Enumerable.Range(1, batch + 3), rows.Select(r => (int)((ConvexInt64)r.Document.Value["n"]!).Value));
+        Assert.Equal(Enumerable.Range(1, batch + 3),
+            rows.Select(r => (int)((ConvexInt64)r.Document.Value["n"]!).Value));
         Assert.Equal((batch + 3) * 10L, Scalar(path, "SELECT MAX(ts) FROM commits")); // replayed into the main file
     }
 

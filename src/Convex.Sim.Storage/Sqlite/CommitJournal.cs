@@ -83,7 +83,8 @@ internal sealed class CommitJournal : IDisposable
         return groups;
     }
 
-    /// <summary>Deletes every group and truncates the journal's WAL (after a complete checkpoint of the main file).</summary>
+    /// <summary>Deletes every group and truncates the journal's WAL (after a complete checkpoint of the
+    /// main file).</summary>
     public void Clear() => Execute(SqliteSchema.ClearJournal);
 
     public void Dispose()

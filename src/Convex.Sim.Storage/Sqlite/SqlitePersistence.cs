@@ -254,8 +254,8 @@ public sealed class SqlitePersistence : IPersistence
 
     /// <summary>
     /// Writes a group into the main file's open transaction, then appends it to the journal, whose commit
-    /// is the group's durability point (one fsync). The main file's rows of an unjournaled group stay
-    /// uncommitted after a failure, so only acknowledged groups can ever reach the main file's disk.
+    /// is the group's durability point (one fsync). After a failure the main file's open transaction is
+    /// never committed, so the main file only ever commits groups the journal already has.
     /// </summary>
     private void WriteGroupLocked(IReadOnlyList<CommitRecord> commits, byte[]?[][] json, byte[] record)
     {
