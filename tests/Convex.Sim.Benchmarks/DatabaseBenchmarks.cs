@@ -43,7 +43,8 @@ internal static class DatabaseBenchmarks
             var groupSize = persistence.Commits / (double)Math.Max(1, persistence.Groups);
             var writeShare = persistence.Elapsed.TotalSeconds / (3 * scale);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  16 writers: {persistence.Groups} groups, {groupSize:F1} commits per group, persistence writes busy {writeShare:P0} of the time"));
+                $"  16 writers: {persistence.Groups} groups, {groupSize:F1} commits per group, persistence writes busy {writeShare:P0} of the time, " +
+                $"{persistence.Elapsed.TotalMicroseconds / Math.Max(1, persistence.Groups):F0} us per group write (raw autocommit: {1e6 / rawRate:F0} us)"));
             report.Compare("16 writers: commits/s vs raw autocommit/s", throughput, rawRate, "tx/s", ">= 5x", throughput >= 5 * rawRate);
 
             await ReadBenchmarksAsync(report, dir, scale);
@@ -69,9 +70,16 @@ internal static class DatabaseBenchmarks
             await database.CreateIndexAsync("kv", "by_k", [FieldPath.Parse("k")], default);
             await MeasureConcurrentAsync(database, 16, duration / 2);
             persistence.Reset();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var allocated = GC.GetTotalAllocatedBytes();
+            var gcs = GC.CollectionCount(0);
             var throughput = await MeasureConcurrentAsync(database, 16, duration);
+            var commits = Math.Max(1, persistence.Commits);
+            var cpuPerCommit = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / commits;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"16 writers: {throughput:F0} commits/s, {persistence.Commits / (double)Math.Max(1, persistence.Groups):F1} per group"));
+                $"16 writers: {throughput:F0} commits/s, {persistence.Commits / (double)Math.Max(1, persistence.Groups):F1} per group, " +
+                $"process CPU {cpuPerCommit:F1} us per commit, {(GC.GetTotalAllocatedBytes() - allocated) / commits} bytes allocated " +
+                $"per commit, {GC.CollectionCount(0) - gcs} gen0 GCs"));
         }
         finally
         {

@@ -24,7 +24,11 @@ public sealed class SqliteFormatTests : IDisposable
     private static ConvexObject Doc(int n) => ConvexObject.Empty.With("n", new ConvexInt64(n));
 
     private static CommitRecord Commit(ulong ts, int n) => new(new Timestamp(ts),
-        [new DocumentWrite(new DocumentId(Table, (UInt128)n), Doc(n))], [new IndexWrite(Index, [(byte)n], new DocumentId(Table, (UInt128)n))]);
+        [new DocumentWrite(new DocumentId(Table, (UInt128)n), Doc(n))],
+        [new IndexWrite(Index, Key(n), new DocumentId(Table, (UInt128)n))]);
+
+    /// <summary>Big-endian, so that keys sort as the numbers do.</summary>
+    private static byte[] Key(int n) => [(byte)(n >> 8), (byte)n];
 
     [Fact]
     public async Task Commits_lost_from_the_main_file_are_replayed_from_the_journal()
@@ -32,20 +36,46 @@ public sealed class SqliteFormatTests : IDisposable
         var path = PathOf("replay.sqlite");
         var store = new SqlitePersistence(path);
         await store.RecoverAsync(Ct);
-        await store.WriteAsync([Commit(10, 1)], Ct);
-        await store.WriteAsync([Commit(20, 2), Commit(30, 3)], Ct);
+        var batch = SqlitePersistence.MainCommitEveryCommits;
+        var first = Enumerable.Range(1, batch).Select(n => Commit((ulong)n * 10, n)).ToList();
+        await store.WriteAsync(first, Ct); // one full batch: committed to the main file
+        await store.WriteAsync([Commit((ulong)(batch + 1) * 10, batch + 1)], Ct);
+        await store.WriteAsync(
+            [Commit((ulong)(batch + 2) * 10, batch + 2), Commit((ulong)(batch + 3) * 10, batch + 3)], Ct);
         store.CloseAbruptly();
 
-        // A crash may lose main-file transactions after its last checkpoint: drop the newest two commits there.
-        Execute(path, "DELETE FROM documents WHERE ts >= 20; DELETE FROM indexes WHERE ts >= 20; DELETE FROM commits WHERE ts >= 20;");
-        Assert.Equal(10L, Scalar(path, "SELECT MAX(ts) FROM commits"));
+        // The crash lost the main file's open transaction (the last two groups); the journal has them.
+        Assert.Equal(batch * 10L, Scalar(path, "SELECT MAX(ts) FROM commits"));
+        Assert.Equal(3L, Scalar(path + SqliteSchema.JournalSuffix, "SELECT COUNT(*) FROM groups"));
 
+        var latest = new Timestamp((ulong)(batch + 3) * 10);
         await using var reopened = new SqlitePersistence(path);
-        Assert.Equal(new Timestamp(30), await reopened.RecoverAsync(Ct));
-        Assert.Equal(Doc(3), (await reopened.GetAsync(new DocumentId(Table, 3), new Timestamp(30), Ct))!.Value);
-        var rows = await reopened.ScanAsync(Index, KeyRange.All, new Timestamp(30), ScanOrder.Ascending, 10, Ct);
-        Assert.Equal([1, 2, 3], rows.Select(r => (int)((ConvexInt64)r.Document.Value["n"]!).Value));
-        Assert.Equal(30L, Scalar(path, "SELECT MAX(ts) FROM commits")); // replayed into the main file
+        Assert.Equal(latest, await reopened.RecoverAsync(Ct));
+        var newest = await reopened.GetAsync(new DocumentId(Table, (UInt128)(batch + 3)), latest, Ct);
+        Assert.Equal(Doc(batch + 3), newest!.Value);
+        var rows = await reopened.ScanAsync(Index, KeyRange.All, latest, ScanOrder.Ascending, 1000, Ct);
+        Assert.Equal(Enumerable.Range(1, batch + 3),
+            rows.Select(r => (int)((ConvexInt64)r.Document.Value["n"]!).Value));
+        Assert.Equal((batch + 3) * 10L, Scalar(path, "SELECT MAX(ts) FROM commits")); // replayed into the main file
+    }
+
+    [Fact]
+    public async Task A_commit_in_the_open_main_transaction_is_readable_before_the_batch_commits()
+    {
+        var path = PathOf("open.sqlite");
+        await using var store = new SqlitePersistence(path);
+        await store.RecoverAsync(Ct);
+        await store.WriteAsync([Commit(10, 1)], Ct);
+
+        Assert.Equal(Doc(1), (await store.GetAsync(new DocumentId(Table, 1), new Timestamp(10), Ct))!.Value);
+        var commits = new List<CommitRecord>();
+        await foreach (var commit in store.LoadCommitsAsync(Timestamp.Zero, new Timestamp(10), Ct))
+        {
+            commits.Add(commit);
+        }
+
+        Assert.Equal([new Timestamp(10)], commits.Select(c => c.Ts));
+        Assert.Equal(1L, Scalar(path + SqliteSchema.JournalSuffix, "SELECT COUNT(*) FROM groups")); // durable there
     }
 
     [Fact]
@@ -112,6 +142,6 @@ public sealed class SqliteFormatTests : IDisposable
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
-        return (long)command.ExecuteScalar()!;
+        return command.ExecuteScalar() is long value ? value : -1;
     }
 }

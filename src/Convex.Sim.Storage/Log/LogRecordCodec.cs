@@ -16,13 +16,14 @@ internal static class LogRecordCodec
 {
     public const int HeaderLength = 12;
 
-    /// <summary>Encodes a group; <paramref name="json"/>, when given, holds the Convex JSON of every
+    /// <summary>Encodes a group; <paramref name="json"/>, when given, holds the UTF-8 Convex JSON of every
     /// document write already encoded (per commit, per document; null for a deletion).</summary>
-    public static byte[] Encode(IReadOnlyList<CommitRecord> commits, IReadOnlyList<string?[]>? json = null)
+    public static byte[] Encode(IReadOnlyList<CommitRecord> commits, IReadOnlyList<byte[]?[]>? json = null)
     {
         Invariant.Assert(json is null || json.Count == commits.Count);
-        using var payload = new MemoryStream();
-        using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        using var stream = new MemoryStream(256 * commits.Count);
+        stream.Position = HeaderLength; // the header is filled in once the payload's length and hash are known
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(commits.Count);
             for (var i = 0; i < commits.Count; i++)
@@ -31,12 +32,11 @@ internal static class LogRecordCodec
             }
         }
 
-        var body = payload.ToArray();
-        var record = new byte[HeaderLength + body.Length];
+        var record = stream.GetBuffer().AsSpan(0, (int)stream.Length);
+        var body = record[HeaderLength..];
         BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)body.Length);
-        BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(4), XxHash64.HashToUInt64(body));
-        body.CopyTo(record, HeaderLength);
-        return record;
+        BinaryPrimitives.WriteUInt64LittleEndian(record[4..], XxHash64.HashToUInt64(body));
+        return record.ToArray();
     }
 
     /// <summary>Decodes the record at <paramref name="offset"/>; null if it is torn or corrupt. With a
@@ -84,7 +84,7 @@ internal static class LogRecordCodec
         return commits;
     }
 
-    private static void WriteCommit(BinaryWriter writer, CommitRecord commit, string?[]? json)
+    private static void WriteCommit(BinaryWriter writer, CommitRecord commit, byte[]?[]? json)
     {
         Invariant.Assert(json is null || json.Length == commit.Documents.Count);
         writer.Write(commit.Ts.Value);
@@ -96,7 +96,10 @@ internal static class LogRecordCodec
             writer.Write(document.Value is not null);
             if (document.Value is not null)
             {
-                writer.Write(json?[i] ?? ConvexJson.Encode(document.Value));
+                // The layout of BinaryWriter.Write(string): the UTF-8 length, 7-bit encoded, then the bytes.
+                var utf8 = json?[i] ?? ConvexJson.EncodeToUtf8(document.Value);
+                writer.Write7BitEncodedInt(utf8.Length);
+                writer.Write(utf8);
             }
         }
 

@@ -39,6 +39,15 @@ internal sealed class RawStatement : IDisposable
         return this;
     }
 
+    /// <summary>Binds UTF-8 text as it is (no string round trip), or NULL.</summary>
+    public RawStatement Utf8Text(int index, byte[]? value)
+    {
+        Check(value is null
+            ? raw.sqlite3_bind_null(_statement, index)
+            : raw.sqlite3_bind_text(_statement, index, value.AsSpan()));
+        return this;
+    }
+
     public RawStatement Null(int index)
     {
         Check(raw.sqlite3_bind_null(_statement, index));

@@ -9,18 +9,28 @@ namespace Convex.Sim.Storage.Sqlite;
 
 /// <summary>
 /// The default persistence: a main SQLite file (WAL, <c>synchronous=NORMAL</c>) with the
-/// multi-version tables, plus an attached commit journal (WAL, <c>synchronous=FULL</c>) that makes
-/// each <see cref="WriteAsync"/> group durable with one fsync of a few sequential pages before it
-/// returns (group commit; see <see cref="SqliteSchema"/> for the format and why). Values are stored as
-/// Convex JSON. Thread safety: one connection guarded by a lock; calls complete synchronously.
-/// After a failed write the outcome is unknown and the instance refuses further writes until a new
-/// instance recovers (the "fsyncgate" rule).
+/// multi-version tables, plus a commit journal (<see cref="CommitJournal"/>, WAL,
+/// <c>synchronous=FULL</c>) that makes each <see cref="WriteAsync"/> group durable with one fsync of a
+/// few sequential pages before it returns (group commit; see <see cref="SqliteSchema"/> for the format
+/// and why). The main file's writes go into a transaction that stays open across
+/// <see cref="MainCommitEveryCommits"/> commits; reads use the same connection, so they see them.
+/// Values are stored as Convex JSON. Thread safety: one lock guards both connections; calls complete
+/// synchronously. After a failed write the outcome is unknown and the instance refuses further writes
+/// until a new instance recovers (the "fsyncgate" rule); the main file's open transaction is then never
+/// committed (recovery replays its groups from the journal).
 /// </summary>
 public sealed class SqlitePersistence : IPersistence
 {
     /// <summary>Groups written between explicit checkpoints of the main file; a checkpoint makes the main
     /// file durable up to that point, so the journal rows it covers can go.</summary>
     public const int CheckpointEveryGroups = 512;
+
+    /// <summary>Commits written into one main-file transaction before it is committed (without an fsync:
+    /// the journal already has them). A page that several groups dirty (a B-tree's inner pages, the
+    /// last leaf of an append-only key) is then written to the main file's WAL once per batch, and the
+    /// per-transaction work of the main file is paid once per batch. Counted in commits rather than
+    /// groups so that a lone writer pays the batch's commit on fewer than 1% of its commits.</summary>
+    public const int MainCommitEveryCommits = 512;
 
     /// <summary>Decoded document versions kept in memory. A version never changes once written, so
     /// the cache needs no invalidation; it is simply emptied when it grows past this size.</summary>
@@ -29,12 +39,14 @@ public sealed class SqlitePersistence : IPersistence
     private readonly Lock _gate = new();
     private readonly SqliteConnection _connection;
     private readonly SqliteStatements _sql;
+    private readonly CommitJournal _journal;
     private readonly Dictionary<(DocumentId Id, long Ts), ConvexObject> _decoded = [];
     private bool _recovered;
     private bool _disposed;
     private Exception? _failure;
     private Timestamp _latest;
     private int _groupsSinceCheckpoint;
+    private int _commitsInMainTransaction;
 
     /// <summary>The main file is durable up to here; journal rows up to here are deleted with the next group.</summary>
     private Timestamp _durableInMain;
@@ -55,15 +67,8 @@ public sealed class SqlitePersistence : IPersistence
         _connection.Open();
         Execute(SqliteSchema.Pragmas);
         OpenFormat();
-        using (var attach = _connection.CreateCommand())
-        {
-            attach.CommandText = SqliteSchema.AttachJournal;
-            attach.Parameters.AddWithValue("$path", path + SqliteSchema.JournalSuffix);
-            attach.ExecuteNonQuery();
-        }
-
-        Execute(SqliteSchema.CreateJournal);
         _sql = new SqliteStatements(_connection);
+        _journal = new CommitJournal(path + SqliteSchema.JournalSuffix);
     }
 
     /// <summary>Recovers: the main file's latest commit, then every journal group after it, replayed into
@@ -77,7 +82,7 @@ public sealed class SqlitePersistence : IPersistence
             _recovered = true;
             var inMain = _sql.LatestCommit.ExecuteScalar() is long ts ? new Timestamp((ulong)ts) : Timestamp.Zero;
             _latest = inMain;
-            var groups = _sql.JournalAfter(inMain);
+            var groups = _journal.GroupsAfter(inMain);
             if (groups.Count > 0)
             {
                 _sql.InTransaction(() =>
@@ -187,6 +192,16 @@ public sealed class SqlitePersistence : IPersistence
             }
 
             _prunedTo = Timestamp.Max2(_prunedTo, bound);
+            try
+            {
+                CommitMainLocked(); // pruning runs in a transaction of its own
+            }
+            catch (SqliteException e)
+            {
+                _failure = e; // SQLite may have rolled the batch back: writes stop until recovery replays it
+                throw new IOException($"SQLite failed while committing the main file: {e.Message}", e);
+            }
+
             var removed = 0;
             _sql.InTransaction(() => removed = _sql.Prune(bound, limit));
             Invariant.Assert(removed <= limit);
@@ -203,7 +218,8 @@ public sealed class SqlitePersistence : IPersistence
             _failure ??= new InvalidOperationException("closed abruptly");
             _disposed = true;
             _sql.Dispose();
-            _connection.Dispose();
+            _connection.Dispose(); // rolls back the main file's open transaction, as a crash loses it
+            _journal.Dispose();
         }
     }
 
@@ -218,41 +234,80 @@ public sealed class SqlitePersistence : IPersistence
                 return ValueTask.CompletedTask;
             }
 
-            if (_recovered && _failure is null && Checkpoint())
+            if (_recovered && _failure is null)
             {
-                Execute("DELETE FROM journal.groups; PRAGMA journal.wal_checkpoint(TRUNCATE);");
+                CommitMainLocked();
+                if (Checkpoint())
+                {
+                    _journal.Clear();
+                }
             }
 
             _disposed = true;
             _sql.Dispose();
-            _connection.Dispose();
+            _connection.Dispose(); // after a failure, this rolls back the open transaction: recovery replays it
+            _journal.Dispose();
         }
 
         return ValueTask.CompletedTask;
     }
 
-    private void WriteGroupLocked(IReadOnlyList<CommitRecord> commits, string?[][] json, byte[] record)
+    /// <summary>
+    /// Writes a group into the main file's open transaction, then appends it to the journal, whose commit
+    /// is the group's durability point (one fsync). After a failure the main file's open transaction is
+    /// never committed, so the main file only ever commits groups the journal already has.
+    /// </summary>
+    private void WriteGroupLocked(IReadOnlyList<CommitRecord> commits, byte[]?[][] json, byte[] record)
     {
         var last = commits[^1].Ts;
         Invariant.Assert(commits[0].Ts > _latest);
-        var trimTo = _durableInMain;
-        _sql.InTransaction(() =>
+        if (!_sql.InOpenTransaction)
         {
-            _sql.WriteJournal(last, record);
-            if (trimTo > _trimmedUpTo)
-            {
-                _sql.TrimJournal(trimTo);
-            }
+            Invariant.Assert(_commitsInMainTransaction == 0);
+            _sql.Begin();
+        }
 
-            for (var i = 0; i < commits.Count; i++)
-            {
-                Invariant.Assert(i == 0 || commits[i].Ts > commits[i - 1].Ts);
-                _sql.WriteCommit(commits[i], json[i]);
-            }
-        });
+        for (var i = 0; i < commits.Count; i++)
+        {
+            Invariant.Assert(i == 0 || commits[i].Ts > commits[i - 1].Ts);
+            _sql.WriteCommit(commits[i], json[i]);
+        }
+
+        var trimTo = _durableInMain > _trimmedUpTo ? _durableInMain : Timestamp.Zero;
+        _journal.Append(last, record, trimTo);
         _trimmedUpTo = Timestamp.Max2(_trimmedUpTo, trimTo);
-
         _latest = last;
+        RememberGroup(commits);
+        _commitsInMainTransaction += commits.Count;
+        if (_commitsInMainTransaction >= MainCommitEveryCommits)
+        {
+            CommitMainLocked();
+        }
+
+        if (++_groupsSinceCheckpoint >= CheckpointEveryGroups)
+        {
+            CommitMainLocked();
+            if (Checkpoint())
+            {
+                _durableInMain = last;
+            }
+        }
+    }
+
+    /// <summary>Commits the main file's open transaction, if any (no fsync: the journal has its groups).</summary>
+    private void CommitMainLocked()
+    {
+        if (_sql.InOpenTransaction)
+        {
+            _sql.Commit();
+        }
+
+        _commitsInMainTransaction = 0;
+        Invariant.Assert(!_sql.InOpenTransaction);
+    }
+
+    private void RememberGroup(IReadOnlyList<CommitRecord> commits)
+    {
         foreach (var commit in commits)
         {
             foreach (var write in commit.Documents)
@@ -262,11 +317,6 @@ public sealed class SqlitePersistence : IPersistence
                     Remember(write.Id, (long)commit.Ts.Value, write.Value); // a fresh version is likely read soon
                 }
             }
-        }
-
-        if (++_groupsSinceCheckpoint >= CheckpointEveryGroups && Checkpoint())
-        {
-            _durableInMain = last;
         }
     }
 
@@ -319,8 +369,18 @@ public sealed class SqlitePersistence : IPersistence
         command.ExecuteNonQuery();
     }
 
-    private static string?[] Json(CommitRecord commit) =>
-        [.. commit.Documents.Select(d => d.Value is null ? null : ConvexJson.Encode(d.Value))];
+    /// <summary>The UTF-8 Convex JSON of a commit's documents (null for a deletion): encoded once, for the
+    /// journal's record and the main file's rows.</summary>
+    private static byte[]?[] Json(CommitRecord commit)
+    {
+        var json = new byte[]?[commit.Documents.Count];
+        for (var i = 0; i < json.Length; i++)
+        {
+            json[i] = commit.Documents[i].Value is { } value ? ConvexJson.EncodeToUtf8(value) : null;
+        }
+
+        return json;
+    }
 
     private void Remember(DocumentId id, long ts, ConvexObject value)
     {

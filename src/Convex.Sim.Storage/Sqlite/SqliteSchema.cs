@@ -11,14 +11,18 @@ namespace Convex.Sim.Storage.Sqlite;
 /// <item><c>commits</c>: one row per commit timestamp (recovery and the commit log).</item>
 /// <item><c>meta</c>: the format version.</item>
 /// </list>
-/// The commit journal (<c>PATH.commitlog</c>, attached as <c>journal</c>) holds one row per
-/// write group: the group's commits in the log record format of <c>LogRecordCodec</c>. It is the
-/// durability barrier: the journal runs with <c>synchronous=FULL</c>, the main file with
-/// <c>synchronous=NORMAL</c>, and both are written in one SQL transaction. So a group costs one
-/// fsync of a few sequential journal pages instead of one fsync of every B-tree page it dirtied
-/// (documents and index keys land on random pages: about 20 µs each, measured). The main file
-/// becomes durable at its checkpoints, after which the journal rows it covers are deleted; recovery
-/// replays the journal rows newer than the main file's latest commit.
+/// The commit journal (<c>PATH.commitlog</c>, its own connection, see <see cref="CommitJournal"/>)
+/// holds one row per write group: the group's commits in the log record format of
+/// <c>LogRecordCodec</c>. It is the durability barrier: the journal runs with
+/// <c>synchronous=FULL</c>, the main file with <c>synchronous=NORMAL</c>. A group is first written
+/// into the main file's open transaction, then appended to the journal in a transaction of its
+/// own, whose commit is the group's one fsync: a page or two of sequential journal WAL instead of
+/// every randomly placed B-tree page the group dirtied (about 20 µs each, measured). The main
+/// file's transaction is committed every few dozen groups (no fsync), so a B-tree page that many
+/// groups dirty is written to its WAL once per batch instead of once per group; it becomes durable
+/// at its checkpoints, after which the journal rows it covers are deleted. Recovery replays the
+/// journal rows newer than the main file's latest commit (a crash loses the open transaction and
+/// whatever the main file's WAL had not synced).
 ///
 /// Format version 1 (builds before 2026-11-29) had the same main tables, no <c>meta</c> and no
 /// journal; it opens as version 2 with an empty journal. A newer version is refused.
@@ -52,21 +56,19 @@ internal static class SqliteSchema
         INSERT INTO main.meta (key, value) VALUES ('format_version', 2);
         """;
 
-    public const string AttachJournal = "ATTACH DATABASE $path AS journal";
-
     public const string CreateJournal = """
-        PRAGMA journal.journal_mode=WAL;
-        PRAGMA journal.synchronous=FULL;
-        CREATE TABLE IF NOT EXISTS journal.groups (last_ts INTEGER PRIMARY KEY, record BLOB NOT NULL);
+        PRAGMA journal_mode=WAL;
+        PRAGMA synchronous=FULL;
+        CREATE TABLE IF NOT EXISTS groups (last_ts INTEGER PRIMARY KEY, record BLOB NOT NULL);
         """;
 
-    public const string InsertJournal = "INSERT INTO journal.groups (last_ts, record) VALUES ($ts, $record)";
+    public const string InsertJournal = "INSERT INTO groups (last_ts, record) VALUES ($ts, $record)";
 
-    public const string TrimJournal = "DELETE FROM journal.groups WHERE last_ts <= $ts";
+    public const string TrimJournal = "DELETE FROM groups WHERE last_ts <= $ts";
 
-    public const string JournalAfter = "SELECT last_ts, record FROM journal.groups WHERE last_ts > $ts ORDER BY last_ts";
+    public const string JournalAfter = "SELECT last_ts, record FROM groups WHERE last_ts > $ts ORDER BY last_ts";
 
-    public const string LatestJournal = "SELECT MAX(last_ts) FROM journal.groups";
+    public const string ClearJournal = "DELETE FROM groups; PRAGMA wal_checkpoint(TRUNCATE);";
 
     /// <summary>Makes everything committed to the main file durable (NORMAL syncs the WAL before a
     /// checkpoint and the database after a complete one).</summary>

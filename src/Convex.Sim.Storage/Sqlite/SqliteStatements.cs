@@ -15,8 +15,6 @@ internal sealed class SqliteStatements : IDisposable
     private readonly RawStatement _insertDocument;
     private readonly RawStatement _insertIndex;
     private readonly RawStatement _insertCommit;
-    private readonly RawStatement _insertJournal;
-    private readonly RawStatement _trimJournal;
     private readonly RawStatement _begin;
     private readonly RawStatement _commit;
     private readonly RawStatement _rollback;
@@ -36,15 +34,10 @@ internal sealed class SqliteStatements : IDisposable
         _insertDocument = new RawStatement(connection, SqliteSchema.InsertDocument);
         _insertIndex = new RawStatement(connection, SqliteSchema.InsertIndex);
         _insertCommit = new RawStatement(connection, SqliteSchema.InsertCommit);
-        _insertJournal = new RawStatement(connection, SqliteSchema.InsertJournal);
-        _trimJournal = new RawStatement(connection, SqliteSchema.TrimJournal);
         _begin = new RawStatement(connection, "BEGIN");
         _commit = new RawStatement(connection, "COMMIT");
         _rollback = new RawStatement(connection, "ROLLBACK");
-        LatestJournal = Prepare(SqliteSchema.LatestJournal);
     }
-
-    public SqliteCommand LatestJournal { get; }
 
     /// <summary>Parameters: 1 table, 2 internal id, 3 at; columns: ts, json.</summary>
     public RawStatement GetDocument { get; }
@@ -75,31 +68,25 @@ internal sealed class SqliteStatements : IDisposable
         }
     }
 
-    /// <summary>Appends one group's record to the journal (the durability barrier).</summary>
-    public void WriteJournal(Timestamp lastTs, byte[] record) =>
-        _insertJournal.Int64(1, checked((long)lastTs.Value)).Blob(2, record).Execute();
-
-    /// <summary>Deletes the journal's groups up to <paramref name="upTo"/> (the main file has them durably).</summary>
-    public void TrimJournal(Timestamp upTo) => _trimJournal.Int64(1, checked((long)upTo.Value)).Execute();
-
-    /// <summary>The journal's groups after <paramref name="after"/>, oldest first, as stored.</summary>
-    public List<(long LastTs, byte[] Record)> JournalAfter(Timestamp after)
+    /// <summary>Opens a transaction that stays open across calls (the main file's batch of groups).</summary>
+    public void Begin()
     {
-        var groups = new List<(long, byte[])>();
-        using var command = Prepare(SqliteSchema.JournalAfter);
-        Bind(command, ("$ts", checked((long)after.Value)));
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            groups.Add((reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)));
-        }
-
-        return groups;
+        Invariant.Assert(!InOpenTransaction);
+        _begin.Execute();
     }
 
+    /// <summary>Commits the transaction <see cref="Begin"/> opened.</summary>
+    public void Commit()
+    {
+        Invariant.Assert(InOpenTransaction);
+        _commit.Execute();
+    }
+
+    public bool InOpenTransaction => raw.sqlite3_get_autocommit(_connection.Handle) == 0;
+
     /// <summary>Writes one commit to the main tables; <paramref name="json"/> holds its documents' Convex JSON
-    /// (null for a deletion), encoded once for both the journal and the tables.</summary>
-    public void WriteCommit(CommitRecord commit, string?[] json)
+    /// as UTF-8 (null for a deletion), encoded once for both the journal and the tables.</summary>
+    public void WriteCommit(CommitRecord commit, byte[]?[] json)
     {
         Invariant.Assert(json.Length == commit.Documents.Count);
         var ts = checked((long)commit.Ts.Value);
@@ -109,7 +96,7 @@ internal sealed class SqliteStatements : IDisposable
             var write = commit.Documents[i];
             Invariant.Assert(write.Value is null == json[i] is null);
             BinaryPrimitives.WriteUInt128BigEndian(id, write.Id.InternalId);
-            _insertDocument.Int64(1, write.Id.Table.Value).Blob(2, id).Int64(3, ts).Text(4, json[i]).Execute();
+            _insertDocument.Int64(1, write.Id.Table.Value).Blob(2, id).Int64(3, ts).Utf8Text(4, json[i]).Execute();
         }
 
         foreach (var entry in commit.Indexes)
@@ -259,8 +246,7 @@ internal sealed class SqliteStatements : IDisposable
 
     public void Dispose()
     {
-        foreach (var statement in new[] { _insertDocument, _insertIndex, _insertCommit, _insertJournal, _trimJournal, _begin,
-            _commit, _rollback })
+        foreach (var statement in new[] { _insertDocument, _insertIndex, _insertCommit, _begin, _commit, _rollback })
         {
             statement.Dispose();
         }
@@ -271,7 +257,7 @@ internal sealed class SqliteStatements : IDisposable
         }
 
         GetDocument.Dispose();
-        foreach (var command in new[] { LatestCommit, DocumentVersion, LatestJournal })
+        foreach (var command in new[] { LatestCommit, DocumentVersion })
         {
             command.Dispose();
         }
