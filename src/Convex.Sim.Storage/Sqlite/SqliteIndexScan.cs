@@ -22,13 +22,13 @@ internal static class SqliteIndexScan
             statement.Blob(scan.End, end);
         }
 
-        var live = new List<(byte[] Key, DocumentId Id, long DocTs)>();
+        var live = new List<(byte[] Key, DocumentId Id, long DocTs)>(Math.Min(limit, 64));
         try
         {
             (byte[] Key, DocumentId? Id, long DocTs)? newest = null;
             while (live.Count < limit && statement.Read())
             {
-                var key = statement.BlobAt(0);
+                var key = statement.BlobArrayAt(0);
                 var sameKey = newest is { } current && current.Key.AsSpan().SequenceEqual(key);
                 if (!ascending && sameKey)
                 {
@@ -40,7 +40,7 @@ internal static class SqliteIndexScan
                     live.Add((done.Key, doneId, done.DocTs)); // ascending: the group ended with its newest
                 }
 
-                var row = ReadScanRow(statement, sameKey ? newest!.Value.Key : key.ToArray());
+                var row = ReadScanRow(statement, key);
                 newest = row;
                 if (!ascending && row.Id is { } liveId)
                 {
@@ -69,14 +69,16 @@ internal static class SqliteIndexScan
         return live;
     }
 
+    /// <summary>Columns: 0 key, 1 table, 2 internal id (NULL for a tombstone), 3 the document version's
+    /// timestamp (−1 if retention deleted it, see <see cref="SqliteSchema.Scan"/>).</summary>
     private static (byte[] Key, DocumentId? Id, long DocTs) ReadScanRow(RawStatement statement, byte[] key)
     {
-        if (statement.IsNull(2))
+        if (!statement.TryUInt128BigEndianAt(2, out var internalId))
         {
             return (key, null, 0);
         }
 
-        var id = DocumentId.FromInternalIdBytes(new TableNumber((uint)statement.Int64At(1)), statement.BlobAt(2));
-        return (key, id, statement.IsNull(3) ? -1 : statement.Int64At(3));
+        var id = new DocumentId(new TableNumber((uint)statement.Int64At(1)), internalId);
+        return (key, id, statement.Int64At(3));
     }
 }

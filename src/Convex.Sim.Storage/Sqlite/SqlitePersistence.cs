@@ -139,17 +139,21 @@ public sealed class SqlitePersistence : IPersistence
         IndexId index, KeyRange range, Timestamp at, ScanOrder order, int limit, CancellationToken cancellationToken)
     {
         Invariant.Assert(limit > 0);
-        var rows = new List<IndexRow>();
         if (range.IsEmpty)
         {
-            return ValueTask.FromResult<IReadOnlyList<IndexRow>>(rows);
+            return ValueTask.FromResult<IReadOnlyList<IndexRow>>([]);
         }
 
+        IndexRow[] rows;
         lock (_gate)
         {
-            foreach (var (key, id, docTs) in SqliteIndexScan.LiveKeys(_sql.Scan(order == ScanOrder.Ascending, range.End is not null), index, range, at, order, limit, _prunedTo))
+            var live = SqliteIndexScan.LiveKeys(
+                _sql.Scan(order == ScanOrder.Ascending, range.End is not null), index, range, at, order, limit, _prunedTo);
+            rows = new IndexRow[live.Count];
+            for (var i = 0; i < live.Count; i++)
             {
-                rows.Add(new IndexRow(key, new StoredDocument(id, new Timestamp((ulong)docTs), VersionLocked(id, docTs))));
+                var (key, id, docTs) = live[i];
+                rows[i] = new IndexRow(key, new StoredDocument(id, new Timestamp((ulong)docTs), VersionLocked(id, docTs)));
             }
         }
 

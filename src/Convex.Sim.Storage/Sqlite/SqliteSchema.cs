@@ -161,10 +161,11 @@ internal static class SqliteSchema
         var end = bounded ? "AND key < $end" : "";
         // The timestamp of the document version each entry points to comes with the row (one round
         // trip instead of one per row); the document itself usually comes from the decoded cache.
+        // −1 when there is none (a tombstone, or retention deleted it), so it reads as one integer.
         return $"""
             SELECT i.key, i.table_number, i.internal_id,
-                   (SELECT MAX(ts) FROM documents
-                    WHERE table_number = i.table_number AND internal_id = i.internal_id AND ts <= $at) AS doc_ts
+                   COALESCE((SELECT MAX(ts) FROM documents
+                    WHERE table_number = i.table_number AND internal_id = i.internal_id AND ts <= $at), -1) AS doc_ts
             FROM indexes i
             WHERE i.index_id = $index AND i.key >= $start {end} AND i.ts <= $at
             ORDER BY i.key {direction}, i.ts {direction}
