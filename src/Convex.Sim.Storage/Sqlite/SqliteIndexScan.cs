@@ -6,13 +6,13 @@ namespace Convex.Sim.Storage.Sqlite;
 /// <summary>
 /// Reads the live entries of an index range from the version table: the newest version ≤ at of each key
 /// (see <see cref="SqliteSchema.Scan"/> for the row order each direction relies on), tombstones skipped.
+/// Which version of each document an entry points to is the caller's business.
 /// </summary>
 internal static class SqliteIndexScan
 {
-    /// <summary>The newest version ≤ at of each key in the range, tombstones skipped, up to the limit,
-    /// each with the timestamp of the document version it points to.</summary>
-    public static List<(byte[] Key, DocumentId Id, long DocTs)> LiveKeys(
-        ScanStatement scan, IndexId index, KeyRange range, Timestamp at, ScanOrder order, int limit, Timestamp prunedTo)
+    /// <summary>The newest version ≤ at of each key in the range, tombstones skipped, up to the limit.</summary>
+    public static List<(byte[] Key, DocumentId Id)> LiveKeys(
+        ScanStatement scan, IndexId index, KeyRange range, Timestamp at, ScanOrder order, int limit)
     {
         var ascending = order == ScanOrder.Ascending;
         Invariant.Assert(scan.End > 0 == range.End is not null);
@@ -22,10 +22,10 @@ internal static class SqliteIndexScan
             statement.Blob(scan.End, end);
         }
 
-        var live = new List<(byte[] Key, DocumentId Id, long DocTs)>(Math.Min(limit, 64));
+        var live = new List<(byte[] Key, DocumentId Id)>(Math.Min(limit, 64));
         try
         {
-            (byte[] Key, DocumentId? Id, long DocTs)? newest = null;
+            (byte[] Key, DocumentId? Id)? newest = null;
             while (live.Count < limit && statement.Read())
             {
                 var key = statement.BlobArrayAt(0);
@@ -37,20 +37,19 @@ internal static class SqliteIndexScan
 
                 if (ascending && newest is { Id: { } doneId } done && !sameKey)
                 {
-                    live.Add((done.Key, doneId, done.DocTs)); // ascending: the group ended with its newest
+                    live.Add((done.Key, doneId)); // ascending: the group ended with its newest
                 }
 
-                var row = ReadScanRow(statement, key);
-                newest = row;
-                if (!ascending && row.Id is { } liveId)
+                newest = (key, ReadId(statement));
+                if (!ascending && newest.Value.Id is { } liveId)
                 {
-                    live.Add((row.Key, liveId, row.DocTs));
+                    live.Add((key, liveId));
                 }
             }
 
             if (ascending && live.Count < limit && newest is { Id: { } lastId } last)
             {
-                live.Add((last.Key, lastId, last.DocTs));
+                live.Add((last.Key, lastId));
             }
         }
         finally
@@ -58,27 +57,12 @@ internal static class SqliteIndexScan
             statement.Reset();
         }
 
-        // A live index entry never outlives its document (a superseded one may: retention deletes in any order),
-        // except below the retention bound, where the database refuses the read anyway.
-        if (at < prunedTo)
-        {
-            live.RemoveAll(row => row.DocTs < 0);
-        }
-
-        Invariant.Assert(live.All(row => row.DocTs >= 0));
         return live;
     }
 
-    /// <summary>Columns: 0 key, 1 table, 2 internal id (NULL for a tombstone), 3 the document version's
-    /// timestamp (−1 if retention deleted it, see <see cref="SqliteSchema.Scan"/>).</summary>
-    private static (byte[] Key, DocumentId? Id, long DocTs) ReadScanRow(RawStatement statement, byte[] key)
-    {
-        if (!statement.TryUInt128BigEndianAt(2, out var internalId))
-        {
-            return (key, null, 0);
-        }
-
-        var id = new DocumentId(new TableNumber((uint)statement.Int64At(1)), internalId);
-        return (key, id, statement.Int64At(3));
-    }
+    /// <summary>Columns: 0 key, 1 table, 2 internal id (NULL for a tombstone).</summary>
+    private static DocumentId? ReadId(RawStatement statement) =>
+        statement.TryUInt128BigEndianAt(2, out var internalId)
+            ? new DocumentId(new TableNumber((uint)statement.Int64At(1)), internalId)
+            : null;
 }

@@ -30,6 +30,7 @@ public sealed class SqlitePersistence : IPersistence
     private readonly SqliteConnection _connection;
     private readonly SqliteStatements _sql;
     private readonly Dictionary<(DocumentId Id, long Ts), ConvexObject> _decoded = [];
+    private readonly NewestVersions _newest = new();
     private bool _recovered;
     private bool _disposed;
     private Exception? _failure;
@@ -144,16 +145,22 @@ public sealed class SqlitePersistence : IPersistence
             return ValueTask.FromResult<IReadOnlyList<IndexRow>>([]);
         }
 
-        IndexRow[] rows;
+        var rows = new List<IndexRow>();
         lock (_gate)
         {
-            var live = SqliteIndexScan.LiveKeys(
-                _sql.Scan(order == ScanOrder.Ascending, range.End is not null), index, range, at, order, limit, _prunedTo);
-            rows = new IndexRow[live.Count];
-            for (var i = 0; i < live.Count; i++)
+            foreach (var (key, id) in SqliteIndexScan.LiveKeys(
+                _sql.Scan(order == ScanOrder.Ascending, range.End is not null), index, range, at, order, limit))
             {
-                var (key, id, docTs) = live[i];
-                rows[i] = new IndexRow(key, new StoredDocument(id, new Timestamp((ulong)docTs), VersionLocked(id, docTs)));
+                var docTs = VisibleVersionLocked(id, at);
+                if (docTs < 0)
+                {
+                    // A live index entry never outlives its document (a superseded one may: retention deletes in
+                    // any order), except below the retention bound, where the database refuses the read anyway.
+                    Invariant.Assert(at < _prunedTo);
+                    continue;
+                }
+
+                rows.Add(new IndexRow(key, new StoredDocument(id, new Timestamp((ulong)docTs), VersionLocked(id, docTs))));
             }
         }
 
@@ -261,6 +268,7 @@ public sealed class SqlitePersistence : IPersistence
         {
             foreach (var write in commit.Documents)
             {
+                _newest.Wrote(write.Id, (long)commit.Ts.Value);
                 if (write.Value is not null)
                 {
                     Remember(write.Id, (long)commit.Ts.Value, write.Value); // a fresh version is likely read soon
@@ -334,6 +342,25 @@ public sealed class SqlitePersistence : IPersistence
         }
 
         _decoded[(id, ts)] = value;
+    }
+
+    /// <summary>The timestamp of the version of <paramref name="id"/> visible at <paramref name="at"/> (−1 if none):
+    /// from memory when its newest version is known and not after <paramref name="at"/>, else from SQLite
+    /// (learnt when read at the latest commit). Below the retention bound only SQLite answers, as before.</summary>
+    private long VisibleVersionLocked(DocumentId id, Timestamp at)
+    {
+        if (at >= _prunedTo && _newest.TryGetVisible(id, (long)at.Value, out var known))
+        {
+            return known;
+        }
+
+        var ts = _sql.NewestVersionAt(id, at);
+        if (ts >= 0 && at >= _latest && _failure is null)
+        {
+            _newest.Learned(id, ts);
+        }
+
+        return ts;
     }
 
     /// <summary>A known document version: from the decoded cache, else read and decoded.</summary>

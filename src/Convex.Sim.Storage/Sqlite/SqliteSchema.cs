@@ -154,21 +154,23 @@ internal static class SqliteSchema
     /// Versions ≤ ts of the index keys in a range, in primary-key order (or exactly its reverse), so
     /// SQLite walks the index without sorting. Ascending, a key's newest version is the last row of
     /// its group; descending, the first. Four variants: either order, with or without an end.
+    /// The document version each live entry points to is found afterwards (<see cref="NewestVersionAt"/>,
+    /// usually answered from memory): a correlated subquery here cost one B-tree seek in
+    /// <c>documents</c> per row, half of the scan's time in SQLite.
     /// </summary>
     public static string Scan(bool ascending, bool bounded)
     {
         var direction = ascending ? "ASC" : "DESC";
         var end = bounded ? "AND key < $end" : "";
-        // The timestamp of the document version each entry points to comes with the row (one round
-        // trip instead of one per row); the document itself usually comes from the decoded cache.
-        // −1 when there is none (a tombstone, or retention deleted it), so it reads as one integer.
         return $"""
-            SELECT i.key, i.table_number, i.internal_id,
-                   COALESCE((SELECT MAX(ts) FROM documents
-                    WHERE table_number = i.table_number AND internal_id = i.internal_id AND ts <= $at), -1) AS doc_ts
+            SELECT i.key, i.table_number, i.internal_id
             FROM indexes i
             WHERE i.index_id = $index AND i.key >= $start {end} AND i.ts <= $at
             ORDER BY i.key {direction}, i.ts {direction}
             """;
     }
+
+    /// <summary>The timestamp of a document's newest version ≤ at (a deletion included), NULL if none.</summary>
+    public const string NewestVersionAt =
+        "SELECT MAX(ts) FROM documents WHERE table_number = $table AND internal_id = $id AND ts <= $at";
 }

@@ -12,6 +12,7 @@ internal sealed class SqliteStatements : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly ScanStatement[] _scans;
+    private readonly RawStatement _newestVersionAt;
     private readonly RawStatement _insertDocument;
     private readonly RawStatement _insertIndex;
     private readonly RawStatement _insertCommit;
@@ -29,6 +30,7 @@ internal sealed class SqliteStatements : IDisposable
     {
         _connection = connection;
         GetDocument = new RawStatement(connection, SqliteSchema.GetDocument);
+        _newestVersionAt = new RawStatement(connection, SqliteSchema.NewestVersionAt);
         LatestCommit = Prepare(SqliteSchema.LatestCommit);
         DocumentVersion = Prepare(SqliteSchema.DocumentVersion);
         _scans = [new ScanStatement(connection, true, true), new ScanStatement(connection, true, false),
@@ -50,6 +52,24 @@ internal sealed class SqliteStatements : IDisposable
     public RawStatement GetDocument { get; }
 
     public SqliteCommand LatestCommit { get; }
+
+    /// <summary>The timestamp of the newest version of <paramref name="id"/> ≤ <paramref name="at"/> (a deletion
+    /// included), −1 if there is none.</summary>
+    public long NewestVersionAt(DocumentId id, Timestamp at)
+    {
+        Span<byte> internalId = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt128BigEndian(internalId, id.InternalId);
+        var statement = _newestVersionAt.Int64(1, id.Table.Value).Blob(2, internalId).Int64(3, checked((long)at.Value));
+        try
+        {
+            Invariant.Assert(statement.Read()); // an aggregate always has one row
+            return statement.IsNull(0) ? -1 : statement.Int64At(0);
+        }
+        finally
+        {
+            statement.Reset();
+        }
+    }
 
     public SqliteCommand DocumentVersion { get; }
 
@@ -271,6 +291,7 @@ internal sealed class SqliteStatements : IDisposable
         }
 
         GetDocument.Dispose();
+        _newestVersionAt.Dispose();
         foreach (var command in new[] { LatestCommit, DocumentVersion, LatestJournal })
         {
             command.Dispose();
