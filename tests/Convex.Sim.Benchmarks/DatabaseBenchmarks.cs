@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Convex.Sim.Core;
 using Convex.Sim.Core.Ids;
 using Convex.Sim.Core.Values;
 using Convex.Sim.Database;
@@ -80,8 +81,9 @@ internal static class DatabaseBenchmarks
         }
     }
 
-    /// <summary>Only the 10-row range reads, for attaching a profiler (<c>--profile-reads SECONDS</c>); then one
-    /// side-by-side pass of both read figures with CPU, allocation and GC figures per operation.</summary>
+    /// <summary>Only the 10-row range reads, for attaching a profiler (<c>--profile-reads SECONDS</c>); then three
+    /// side-by-side passes of both read figures with CPU, allocation and GC figures per operation, and the range
+    /// scan straight on persistence with and without its memory of newest versions.</summary>
     public static async Task ProfileReadsAsync(TimeSpan duration)
     {
         var dir = Directory.CreateTempSubdirectory("convex-sim-bench-");
@@ -92,6 +94,10 @@ internal static class DatabaseBenchmarks
             var database = await Database.Database.OpenAsync(new ProductionRuntime(2), persistence, DatabaseOptions.Default, default);
             await database.CreateIndexAsync("kv", "by_k", [FieldPath.Parse("k")], default);
             var ids = await PopulateAsync(database, raw, 2000);
+            var populated = database.LatestTs;
+            var later = database.BeginTransaction();
+            await later.InsertAsync("other", ConvexObject.Empty, default); // a later commit: reads at `populated` are not at the latest
+            await database.CommitAsync(later, default);
             var stop = Stopwatch.StartNew();
             var reads = 0;
             while (stop.Elapsed < duration)
@@ -100,12 +106,20 @@ internal static class DatabaseBenchmarks
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{reads / stop.Elapsed.TotalSeconds:F0} range reads/s"));
+            await using var cold = new SqlitePersistence(Path.Combine(dir.FullName, "convex-reads.db"));
+            await cold.RecoverAsync(default);
             for (var round = 0; round < 3; round++)
             {
                 Detail("raw point read", 20000, i => { raw.Get(1 + (i % raw.Count)); return Task.CompletedTask; });
                 Detail("point read by id", 20000, async i => await database.BeginReadOnly().GetAsync(ids[i % ids.Count], default));
                 Detail("raw range read", 5000, i => { raw.Range($"key{i % 500:D5}"); return Task.CompletedTask; });
                 Detail("10-row index range read", 5000, i => RangeAsync(database, i));
+                // The same scans straight on persistence: on the database's instance (which wrote the documents, so
+                // knows their newest versions), and on a second instance of the same file that reads below its latest
+                // commit, so it never learns them and looks each entry's document version up in SQLite.
+                var index = database.Catalog.FindIndex(database.Catalog.FindTable("kv")!.Number, "by_k")!;
+                Detail("  persistence scan alone", 5000, i => ScanAsync(persistence, index, populated, i));
+                Detail("  same, versions unknown", 5000, i => ScanAsync(cold, index, populated, i));
             }
         }
         finally
@@ -114,6 +128,11 @@ internal static class DatabaseBenchmarks
             dir.Delete(recursive: true);
         }
     }
+
+    private static async Task ScanAsync(IPersistence persistence, Database.Catalog.IndexInfo index, Timestamp at, int i) =>
+        await persistence.ScanAsync(index.Id,
+            new IndexRange([], new RangeBound(new ConvexString($"key{i % 500:D5}"), true), null).ToKeyRange(index),
+            at, ScanOrder.Ascending, 10, default);
 
     private static async Task RangeAsync(Database.Database database, int i) =>
         await database.BeginReadOnly().QueryAsync("kv", "by_k",

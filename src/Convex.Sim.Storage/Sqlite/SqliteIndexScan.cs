@@ -5,14 +5,19 @@ namespace Convex.Sim.Storage.Sqlite;
 
 /// <summary>
 /// Reads the live entries of an index range from the version table: the newest version ≤ at of each key
-/// (see <see cref="SqliteSchema.Scan"/> for the row order each direction relies on), tombstones skipped.
-/// Which version of each document an entry points to is the caller's business.
+/// (see <see cref="SqliteSchema.Scan"/> for the row order each direction relies on), tombstones skipped,
+/// each with the timestamp of the document version it points to.
 /// </summary>
 internal static class SqliteIndexScan
 {
-    /// <summary>The newest version ≤ at of each key in the range, tombstones skipped, up to the limit.</summary>
-    public static List<(byte[] Key, DocumentId Id)> LiveKeys(
-        ScanStatement scan, IndexId index, KeyRange range, Timestamp at, ScanOrder order, int limit)
+    /// <summary>
+    /// The newest version ≤ at of each key in the range, tombstones skipped, up to the limit. A scan with
+    /// <see cref="ScanStatement.Versions"/> reads each document version's timestamp from SQLite; one
+    /// without asks <paramref name="known"/>, and gives up (null) at the first entry it cannot answer.
+    /// </summary>
+    public static List<(byte[] Key, DocumentId Id, long DocTs)>? LiveKeys(
+        ScanStatement scan, IndexId index, KeyRange range, Timestamp at, ScanOrder order, int limit,
+        Func<DocumentId, long?> known)
     {
         var ascending = order == ScanOrder.Ascending;
         Invariant.Assert(scan.End > 0 == range.End is not null);
@@ -22,10 +27,10 @@ internal static class SqliteIndexScan
             statement.Blob(scan.End, end);
         }
 
-        var live = new List<(byte[] Key, DocumentId Id)>(Math.Min(limit, 64));
+        var live = new List<(byte[] Key, DocumentId Id, long DocTs)>(Math.Min(limit, 64));
         try
         {
-            (byte[] Key, DocumentId? Id)? newest = null;
+            (byte[] Key, DocumentId? Id, long DocTs)? newest = null;
             while (live.Count < limit && statement.Read())
             {
                 var key = statement.BlobArrayAt(0);
@@ -35,21 +40,22 @@ internal static class SqliteIndexScan
                     continue; // descending: the first row of a key was its newest version
                 }
 
-                if (ascending && newest is { Id: { } doneId } done && !sameKey)
+                // Ascending: a group ends with its newest version, known once the next key shows up.
+                if (ascending && newest is { Id: { } doneId } done && !sameKey && !TryAdd(live, done.Key, doneId, done.DocTs, known))
                 {
-                    live.Add((done.Key, doneId)); // ascending: the group ended with its newest
+                    return null;
                 }
 
-                newest = (key, ReadId(statement));
-                if (!ascending && newest.Value.Id is { } liveId)
+                newest = ReadRow(statement, scan.Versions, key);
+                if (!ascending && newest.Value.Id is { } liveId && !TryAdd(live, key, liveId, newest.Value.DocTs, known))
                 {
-                    live.Add((key, liveId));
+                    return null;
                 }
             }
 
-            if (ascending && live.Count < limit && newest is { Id: { } lastId } last)
+            if (ascending && live.Count < limit && newest is { Id: { } lastId } last && !TryAdd(live, last.Key, lastId, last.DocTs, known))
             {
-                live.Add((last.Key, lastId));
+                return null;
             }
         }
         finally
@@ -60,9 +66,34 @@ internal static class SqliteIndexScan
         return live;
     }
 
-    /// <summary>Columns: 0 key, 1 table, 2 internal id (NULL for a tombstone).</summary>
-    private static DocumentId? ReadId(RawStatement statement) =>
-        statement.TryUInt128BigEndianAt(2, out var internalId)
-            ? new DocumentId(new TableNumber((uint)statement.Int64At(1)), internalId)
-            : null;
+    /// <summary>Adds a live entry with its document version's timestamp: as read from SQLite (≥ 0, or −1 for none),
+    /// or if not read, from <paramref name="known"/>; false if that does not know it.</summary>
+    private static bool TryAdd(
+        List<(byte[] Key, DocumentId Id, long DocTs)> live, byte[] key, DocumentId id, long docTs, Func<DocumentId, long?> known)
+    {
+        if ((docTs == NotRead ? known(id) : docTs) is not { } resolved)
+        {
+            return false;
+        }
+
+        Invariant.Assert(resolved >= -1);
+        live.Add((key, id, resolved));
+        return true;
+    }
+
+    /// <summary>The timestamp column of a scan without versions.</summary>
+    private const long NotRead = -2;
+
+    /// <summary>Columns: 0 key, 1 table, 2 internal id (NULL for a tombstone), 3 (with versions) the document
+    /// version's timestamp.</summary>
+    private static (byte[] Key, DocumentId? Id, long DocTs) ReadRow(RawStatement statement, bool versions, byte[] key)
+    {
+        if (!statement.TryUInt128BigEndianAt(2, out var internalId))
+        {
+            return (key, null, NotRead);
+        }
+
+        var id = new DocumentId(new TableNumber((uint)statement.Int64At(1)), internalId);
+        return (key, id, versions ? statement.Int64At(3) : NotRead);
+    }
 }

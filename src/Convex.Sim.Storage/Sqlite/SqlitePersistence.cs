@@ -148,10 +148,8 @@ public sealed class SqlitePersistence : IPersistence
         var rows = new List<IndexRow>();
         lock (_gate)
         {
-            foreach (var (key, id) in SqliteIndexScan.LiveKeys(
-                _sql.Scan(order == ScanOrder.Ascending, range.End is not null), index, range, at, order, limit))
+            foreach (var (key, id, docTs) in LiveKeysLocked(index, range, at, order, limit))
             {
-                var docTs = VisibleVersionLocked(id, at);
                 if (docTs < 0)
                 {
                     // A live index entry never outlives its document (a superseded one may: retention deletes in
@@ -344,23 +342,39 @@ public sealed class SqlitePersistence : IPersistence
         _decoded[(id, ts)] = value;
     }
 
-    /// <summary>The timestamp of the version of <paramref name="id"/> visible at <paramref name="at"/> (−1 if none):
-    /// from memory when its newest version is known and not after <paramref name="at"/>, else from SQLite
-    /// (learnt when read at the latest commit). Below the retention bound only SQLite answers, as before.</summary>
-    private long VisibleVersionLocked(DocumentId id, Timestamp at)
+    /// <summary>
+    /// The live entries of a range with their document versions' timestamps: first without asking SQLite for
+    /// those (each from <see cref="NewestVersions"/>), else, at the first entry memory cannot answer, again with
+    /// them (learnt when read at the latest commit). Below the retention bound only SQLite answers, as before.
+    /// </summary>
+    private List<(byte[] Key, DocumentId Id, long DocTs)> LiveKeysLocked(
+        IndexId index, KeyRange range, Timestamp at, ScanOrder order, int limit)
     {
-        if (at >= _prunedTo && _newest.TryGetVisible(id, (long)at.Value, out var known))
+        var ascending = order == ScanOrder.Ascending;
+        var bounded = range.End is not null;
+        var fromMemory = at >= _prunedTo
+            ? SqliteIndexScan.LiveKeys(_sql.Scan(ascending, bounded, versions: false), index, range, at, order, limit,
+                id => _newest.TryGetVisible(id, (long)at.Value, out var ts) ? ts : null)
+            : null;
+        if (fromMemory is not null)
         {
-            return known;
+            return fromMemory;
         }
 
-        var ts = _sql.NewestVersionAt(id, at);
-        if (ts >= 0 && at >= _latest && _failure is null)
+        var live = SqliteIndexScan.LiveKeys(_sql.Scan(ascending, bounded, versions: true), index, range, at, order, limit, _ => null);
+        Invariant.Assert(live is not null);
+        if (at >= _latest && _failure is null)
         {
-            _newest.Learned(id, ts);
+            foreach (var (_, id, docTs) in live!)
+            {
+                if (docTs >= 0)
+                {
+                    _newest.Learned(id, docTs);
+                }
+            }
         }
 
-        return ts;
+        return live!;
     }
 
     /// <summary>A known document version: from the decoded cache, else read and decoded.</summary>

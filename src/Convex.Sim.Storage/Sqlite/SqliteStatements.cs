@@ -12,7 +12,6 @@ internal sealed class SqliteStatements : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly ScanStatement[] _scans;
-    private readonly RawStatement _newestVersionAt;
     private readonly RawStatement _insertDocument;
     private readonly RawStatement _insertIndex;
     private readonly RawStatement _insertCommit;
@@ -30,11 +29,11 @@ internal sealed class SqliteStatements : IDisposable
     {
         _connection = connection;
         GetDocument = new RawStatement(connection, SqliteSchema.GetDocument);
-        _newestVersionAt = new RawStatement(connection, SqliteSchema.NewestVersionAt);
         LatestCommit = Prepare(SqliteSchema.LatestCommit);
         DocumentVersion = Prepare(SqliteSchema.DocumentVersion);
-        _scans = [new ScanStatement(connection, true, true), new ScanStatement(connection, true, false),
-            new ScanStatement(connection, false, true), new ScanStatement(connection, false, false)];
+        bool[] both = [true, false];
+        _scans = [.. both.SelectMany(up => both.SelectMany(bounded => both.Select(versions =>
+            new ScanStatement(connection, up, bounded, versions))))];
         _insertDocument = new RawStatement(connection, SqliteSchema.InsertDocument);
         _insertIndex = new RawStatement(connection, SqliteSchema.InsertIndex);
         _insertCommit = new RawStatement(connection, SqliteSchema.InsertCommit);
@@ -53,27 +52,14 @@ internal sealed class SqliteStatements : IDisposable
 
     public SqliteCommand LatestCommit { get; }
 
-    /// <summary>The timestamp of the newest version of <paramref name="id"/> ≤ <paramref name="at"/> (a deletion
-    /// included), −1 if there is none.</summary>
-    public long NewestVersionAt(DocumentId id, Timestamp at)
-    {
-        Span<byte> internalId = stackalloc byte[16];
-        BinaryPrimitives.WriteUInt128BigEndian(internalId, id.InternalId);
-        var statement = _newestVersionAt.Int64(1, id.Table.Value).Blob(2, internalId).Int64(3, checked((long)at.Value));
-        try
-        {
-            Invariant.Assert(statement.Read()); // an aggregate always has one row
-            return statement.IsNull(0) ? -1 : statement.Int64At(0);
-        }
-        finally
-        {
-            statement.Reset();
-        }
-    }
-
     public SqliteCommand DocumentVersion { get; }
 
-    public ScanStatement Scan(bool ascending, bool bounded) => _scans[(ascending ? 0 : 2) + (bounded ? 0 : 1)];
+    public ScanStatement Scan(bool ascending, bool bounded, bool versions)
+    {
+        var scan = _scans[(ascending ? 0 : 4) + (bounded ? 0 : 2) + (versions ? 0 : 1)];
+        Invariant.Assert(scan.Versions == versions);
+        return scan;
+    }
 
     /// <summary>Runs <paramref name="write"/> in one SQL transaction (rolled back if it throws).</summary>
     public void InTransaction(Action write)
@@ -291,7 +277,6 @@ internal sealed class SqliteStatements : IDisposable
         }
 
         GetDocument.Dispose();
-        _newestVersionAt.Dispose();
         foreach (var command in new[] { LatestCommit, DocumentVersion, LatestJournal })
         {
             command.Dispose();
@@ -326,12 +311,13 @@ internal sealed class SqliteStatements : IDisposable
         System.Text.RegularExpressions.Regex.Matches(sql, @"\$[a-zA-Z]+").Select(m => m.Value).Distinct();
 }
 
-/// <summary>One of the four index-scan statements, with its parameter positions resolved once.</summary>
+/// <summary>One of the eight index-scan statements, with its parameter positions resolved once.</summary>
 internal sealed class ScanStatement
 {
-    public ScanStatement(SqliteConnection connection, bool ascending, bool bounded)
+    public ScanStatement(SqliteConnection connection, bool ascending, bool bounded, bool versions)
     {
-        Statement = new RawStatement(connection, SqliteSchema.Scan(ascending, bounded));
+        Versions = versions;
+        Statement = new RawStatement(connection, SqliteSchema.Scan(ascending, bounded, versions));
         Index = Statement.IndexOf("$index");
         Start = Statement.IndexOf("$start");
         End = bounded ? Statement.IndexOf("$end") : 0;
@@ -339,6 +325,9 @@ internal sealed class ScanStatement
     }
 
     public RawStatement Statement { get; }
+
+    /// <summary>Whether column 3 is the timestamp of the document version each entry points to.</summary>
+    public bool Versions { get; }
 
     public int Index { get; }
 
