@@ -11,11 +11,46 @@ namespace Convex.Sim.Storage.Sqlite;
 internal static class SqliteIndexScan
 {
     /// <summary>
+    /// The live entries of a range with their document versions' timestamps: first without asking SQLite for
+    /// those (each from <paramref name="newest"/>), else, at the first entry memory cannot answer, again with
+    /// them; what that second scan read is learnt if <paramref name="memory"/> says so.
+    /// </summary>
+    public static List<(byte[] Key, DocumentId Id, long DocTs)> LiveEntries(
+        SqliteStatements sql, NewestVersions newest, IndexId index, KeyRange range, Timestamp at, ScanOrder order,
+        int limit, VersionMemory memory)
+    {
+        var ascending = order == ScanOrder.Ascending;
+        var bounded = range.End is not null;
+        var fromMemory = memory == VersionMemory.Unused ? null
+            : LiveKeys(sql.Scan(ascending, bounded, versions: false), index, range, at, order, limit,
+                id => newest.TryGetVisible(id, (long)at.Value, out var ts) ? ts : null);
+        if (fromMemory is not null)
+        {
+            return fromMemory;
+        }
+
+        var live = LiveKeys(sql.Scan(ascending, bounded, versions: true), index, range, at, order, limit, _ => null);
+        Invariant.Assert(live is not null);
+        if (memory == VersionMemory.UsedAndTaught)
+        {
+            foreach (var (_, id, docTs) in live!)
+            {
+                if (docTs >= 0)
+                {
+                    newest.Learned(id, docTs);
+                }
+            }
+        }
+
+        return live!;
+    }
+
+    /// <summary>
     /// The newest version ≤ at of each key in the range, tombstones skipped, up to the limit. A scan with
     /// <see cref="ScanStatement.Versions"/> reads each document version's timestamp from SQLite; one
     /// without asks <paramref name="known"/>, and gives up (null) at the first entry it cannot answer.
     /// </summary>
-    public static List<(byte[] Key, DocumentId Id, long DocTs)>? LiveKeys(
+    private static List<(byte[] Key, DocumentId Id, long DocTs)>? LiveKeys(
         ScanStatement scan, IndexId index, KeyRange range, Timestamp at, ScanOrder order, int limit,
         Func<DocumentId, long?> known)
     {
@@ -96,4 +131,17 @@ internal static class SqliteIndexScan
         var id = new DocumentId(new TableNumber((uint)statement.Int64At(1)), internalId);
         return (key, id, versions ? statement.Int64At(3) : NotRead);
     }
+}
+
+/// <summary>How an index scan may use <see cref="NewestVersions"/>.</summary>
+internal enum VersionMemory
+{
+    /// <summary>Not at all: every version comes from SQLite (reads below the retention bound).</summary>
+    Unused = 1,
+
+    /// <summary>To find versions; what SQLite answers is not learnt (a read below the latest commit).</summary>
+    Used = 2,
+
+    /// <summary>To find versions, and what SQLite answers is learnt (a read at the latest commit).</summary>
+    UsedAndTaught = 3,
 }

@@ -12,7 +12,10 @@ namespace Convex.Sim.Storage.Sqlite;
 /// multi-version tables, plus an attached commit journal (WAL, <c>synchronous=FULL</c>) that makes
 /// each <see cref="WriteAsync"/> group durable with one fsync of a few sequential pages before it
 /// returns (group commit; see <see cref="SqliteSchema"/> for the format and why). Values are stored as
-/// Convex JSON. Thread safety: one connection guarded by a lock; calls complete synchronously.
+/// Convex JSON. Reads keep two bounded memories, both correct under MVCC: decoded document versions by
+/// (id, ts), which never change, and each document's newest version (<see cref="NewestVersions"/>), which
+/// spares index scans a B-tree seek per row. Thread safety: one connection guarded by a lock; calls
+/// complete synchronously.
 /// After a failed write the outcome is unknown and the instance refuses further writes until a new
 /// instance recovers (the "fsyncgate" rule).
 /// </summary>
@@ -148,7 +151,11 @@ public sealed class SqlitePersistence : IPersistence
         var rows = new List<IndexRow>();
         lock (_gate)
         {
-            foreach (var (key, id, docTs) in LiveKeysLocked(index, range, at, order, limit))
+            // Below the retention bound only SQLite answers, as before the memory existed; reads at the latest
+            // commit teach it (after a failed write, versions newer than the latest may be in the file).
+            var memory = at < _prunedTo ? VersionMemory.Unused
+                : at >= _latest && _failure is null ? VersionMemory.UsedAndTaught : VersionMemory.Used;
+            foreach (var (key, id, docTs) in SqliteIndexScan.LiveEntries(_sql, _newest, index, range, at, order, limit, memory))
             {
                 if (docTs < 0)
                 {
@@ -340,41 +347,6 @@ public sealed class SqlitePersistence : IPersistence
         }
 
         _decoded[(id, ts)] = value;
-    }
-
-    /// <summary>
-    /// The live entries of a range with their document versions' timestamps: first without asking SQLite for
-    /// those (each from <see cref="NewestVersions"/>), else, at the first entry memory cannot answer, again with
-    /// them (learnt when read at the latest commit). Below the retention bound only SQLite answers, as before.
-    /// </summary>
-    private List<(byte[] Key, DocumentId Id, long DocTs)> LiveKeysLocked(
-        IndexId index, KeyRange range, Timestamp at, ScanOrder order, int limit)
-    {
-        var ascending = order == ScanOrder.Ascending;
-        var bounded = range.End is not null;
-        var fromMemory = at >= _prunedTo
-            ? SqliteIndexScan.LiveKeys(_sql.Scan(ascending, bounded, versions: false), index, range, at, order, limit,
-                id => _newest.TryGetVisible(id, (long)at.Value, out var ts) ? ts : null)
-            : null;
-        if (fromMemory is not null)
-        {
-            return fromMemory;
-        }
-
-        var live = SqliteIndexScan.LiveKeys(_sql.Scan(ascending, bounded, versions: true), index, range, at, order, limit, _ => null);
-        Invariant.Assert(live is not null);
-        if (at >= _latest && _failure is null)
-        {
-            foreach (var (_, id, docTs) in live!)
-            {
-                if (docTs >= 0)
-                {
-                    _newest.Learned(id, docTs);
-                }
-            }
-        }
-
-        return live!;
     }
 
     /// <summary>A known document version: from the decoded cache, else read and decoded.</summary>
