@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace Convex.Sim.Storage.Sqlite;
 
 /// <summary>
-/// The few SQLite C functions that an index scan or a point read calls once per row or column, imported
+/// The few SQLite C functions that an index scan or a point read calls once per row or column (and the
+/// write path's prepared statements use to bind and step), imported
 /// from the same native library SQLitePCLRaw loads (<c>e_sqlite3</c>), on raw statement pointers.
 /// SQLitePCL's wrappers take a SafeHandle, whose reference counting (two interlocked operations per
 /// call) was 22% of the managed CPU of a 10-row range read in a profile; the column getters also skip
@@ -52,10 +53,10 @@ internal static partial class NativeSqlite
     [SuppressGCTransition]
     public static extern int BindInt64(IntPtr statement, int index, long value);
 
-    /// <summary>Binds <paramref name="length"/> bytes from <paramref name="first"/> (pinned for the call; SQLite copies them).</summary>
+    /// <summary>Binds <paramref name="length"/> bytes from <paramref name="first"/> (pinned for the call; SQLite copies
+    /// them, so it keeps the GC transition: the write path binds journal records of any size).</summary>
     [DllImport(Library, EntryPoint = "sqlite3_bind_blob", ExactSpelling = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    [SuppressGCTransition]
     public static extern int BindBlob(IntPtr statement, int index, ref byte first, int length, IntPtr destructor);
 
     /// <summary>A zero-length blob (not NULL: an empty key is a real key).</summary>
