@@ -17,6 +17,10 @@ public sealed record IndexStreamRow(byte[] Key, DocumentId Id, ConvexObject Docu
 /// </summary>
 public sealed class IndexStream
 {
+    /// <summary>Shared by the streams of transactions without writes: empty, and only dequeued from when non-empty.</summary>
+    private static readonly HashSet<DocumentId> NoIds = [];
+    private static readonly Queue<IndexStreamRow> NoRows = new();
+
     private readonly Transaction _transaction;
     private readonly IndexInfo _index;
     private readonly KeyRange _range;
@@ -40,8 +44,9 @@ public sealed class IndexStream
         _index = index;
         _range = range;
         _order = order;
-        _overridden = pending.Select(p => p.Id).ToHashSet();
-        _overlay = new Queue<IndexStreamRow>(OverlayRows(index, range, order, pending));
+        // A read-only transaction (every query) has no writes to merge: skip building the overlay.
+        _overridden = pending.Count == 0 ? NoIds : pending.Select(p => p.Id).ToHashSet();
+        _overlay = pending.Count == 0 ? NoRows : new Queue<IndexStreamRow>(OverlayRows(index, range, order, pending));
         // Nothing scanned yet: an empty interval, widened as rows are produced.
         _readHandle = transaction.ReadSet.Add(index.Id, new KeyRange(range.Start, range.Start));
     }

@@ -115,7 +115,7 @@ public sealed partial class Transaction
         var index = Catalog.FindIndex(table.Number, indexName)
             ?? throw new DatabaseUsageException("IndexNotFound", $"Index {tableName}.{indexName} not found.");
         var keys = range.ToKeyRange(index);
-        return new IndexStream(this, index, keys, order, _pending.Values.ToList(), expectedRows);
+        return new IndexStream(this, index, keys, order, _pending.Count == 0 ? [] : _pending.Values.ToList(), expectedRows);
     }
 
     /// <summary>Collects up to <paramref name="limit"/> documents of an index range.</summary>

@@ -14,10 +14,13 @@ namespace Convex.Sim.Storage.Sqlite;
 /// few sequential pages before it returns (group commit; see <see cref="SqliteSchema"/> for the format
 /// and why). The main file's writes go into a transaction that stays open across
 /// <see cref="MainCommitEveryCommits"/> commits; reads use the same connection, so they see them.
-/// Values are stored as Convex JSON. Thread safety: one lock guards both connections; calls complete
-/// synchronously. After a failed write the outcome is unknown and the instance refuses further writes
-/// until a new instance recovers (the "fsyncgate" rule); the main file's open transaction is then never
-/// committed (recovery replays its groups from the journal).
+/// Values are stored as Convex JSON. Reads keep two bounded memories, both correct under MVCC: decoded
+/// document versions by (id, ts), which never change, and each document's newest version
+/// (<see cref="NewestVersions"/>), which spares index scans a B-tree seek per row. Thread safety: one
+/// lock guards both connections; calls complete synchronously. After a failed write the outcome is
+/// unknown and the instance refuses further writes until a new instance recovers (the "fsyncgate"
+/// rule); the main file's open transaction is then never committed (recovery replays its groups from
+/// the journal).
 /// </summary>
 public sealed class SqlitePersistence : IPersistence
 {
@@ -41,6 +44,7 @@ public sealed class SqlitePersistence : IPersistence
     private readonly SqliteStatements _sql;
     private readonly CommitJournal _journal;
     private readonly Dictionary<(DocumentId Id, long Ts), ConvexObject> _decoded = [];
+    private readonly NewestVersions _newest = new();
     private bool _recovered;
     private bool _disposed;
     private Exception? _failure;
@@ -144,16 +148,28 @@ public sealed class SqlitePersistence : IPersistence
         IndexId index, KeyRange range, Timestamp at, ScanOrder order, int limit, CancellationToken cancellationToken)
     {
         Invariant.Assert(limit > 0);
-        var rows = new List<IndexRow>();
         if (range.IsEmpty)
         {
-            return ValueTask.FromResult<IReadOnlyList<IndexRow>>(rows);
+            return ValueTask.FromResult<IReadOnlyList<IndexRow>>([]);
         }
 
+        var rows = new List<IndexRow>();
         lock (_gate)
         {
-            foreach (var (key, id, docTs) in SqliteIndexScan.LiveKeys(_sql.Scan(order == ScanOrder.Ascending, range.End is not null), index, range, at, order, limit, _prunedTo))
+            // Below the retention bound only SQLite answers, as before the memory existed; reads at the latest
+            // commit teach it (after a failed write, versions newer than the latest may be in the file).
+            var memory = at < _prunedTo ? VersionMemory.Unused
+                : at >= _latest && _failure is null ? VersionMemory.UsedAndTaught : VersionMemory.Used;
+            foreach (var (key, id, docTs) in SqliteIndexScan.LiveEntries(_sql, _newest, index, range, at, order, limit, memory))
             {
+                if (docTs < 0)
+                {
+                    // A live index entry never outlives its document (a superseded one may: retention deletes in
+                    // any order), except below the retention bound, where the database refuses the read anyway.
+                    Invariant.Assert(at < _prunedTo);
+                    continue;
+                }
+
                 rows.Add(new IndexRow(key, new StoredDocument(id, new Timestamp((ulong)docTs), VersionLocked(id, docTs))));
             }
         }
@@ -312,6 +328,7 @@ public sealed class SqlitePersistence : IPersistence
         {
             foreach (var write in commit.Documents)
             {
+                _newest.Wrote(write.Id, (long)commit.Ts.Value);
                 if (write.Value is not null)
                 {
                     Remember(write.Id, (long)commit.Ts.Value, write.Value); // a fresh version is likely read soon

@@ -29,8 +29,9 @@ internal sealed class SqliteStatements : IDisposable
         GetDocument = new RawStatement(connection, SqliteSchema.GetDocument);
         LatestCommit = Prepare(SqliteSchema.LatestCommit);
         DocumentVersion = Prepare(SqliteSchema.DocumentVersion);
-        _scans = [new ScanStatement(connection, true, true), new ScanStatement(connection, true, false),
-            new ScanStatement(connection, false, true), new ScanStatement(connection, false, false)];
+        bool[] both = [true, false];
+        _scans = [.. both.SelectMany(up => both.SelectMany(bounded => both.Select(versions =>
+            new ScanStatement(connection, up, bounded, versions))))];
         _insertDocument = new RawStatement(connection, SqliteSchema.InsertDocument);
         _insertIndex = new RawStatement(connection, SqliteSchema.InsertIndex);
         _insertCommit = new RawStatement(connection, SqliteSchema.InsertCommit);
@@ -46,7 +47,12 @@ internal sealed class SqliteStatements : IDisposable
 
     public SqliteCommand DocumentVersion { get; }
 
-    public ScanStatement Scan(bool ascending, bool bounded) => _scans[(ascending ? 0 : 2) + (bounded ? 0 : 1)];
+    public ScanStatement Scan(bool ascending, bool bounded, bool versions)
+    {
+        var scan = _scans[(ascending ? 0 : 4) + (bounded ? 0 : 2) + (versions ? 0 : 1)];
+        Invariant.Assert(scan.Versions == versions);
+        return scan;
+    }
 
     /// <summary>Runs <paramref name="write"/> in one SQL transaction (rolled back if it throws).</summary>
     public void InTransaction(Action write)
@@ -291,12 +297,13 @@ internal sealed class SqliteStatements : IDisposable
         System.Text.RegularExpressions.Regex.Matches(sql, @"\$[a-zA-Z]+").Select(m => m.Value).Distinct();
 }
 
-/// <summary>One of the four index-scan statements, with its parameter positions resolved once.</summary>
+/// <summary>One of the eight index-scan statements, with its parameter positions resolved once.</summary>
 internal sealed class ScanStatement
 {
-    public ScanStatement(SqliteConnection connection, bool ascending, bool bounded)
+    public ScanStatement(SqliteConnection connection, bool ascending, bool bounded, bool versions)
     {
-        Statement = new RawStatement(connection, SqliteSchema.Scan(ascending, bounded));
+        Versions = versions;
+        Statement = new RawStatement(connection, SqliteSchema.Scan(ascending, bounded, versions));
         Index = Statement.IndexOf("$index");
         Start = Statement.IndexOf("$start");
         End = bounded ? Statement.IndexOf("$end") : 0;
@@ -304,6 +311,9 @@ internal sealed class ScanStatement
     }
 
     public RawStatement Statement { get; }
+
+    /// <summary>Whether column 3 is the timestamp of the document version each entry points to.</summary>
+    public bool Versions { get; }
 
     public int Index { get; }
 
