@@ -78,13 +78,20 @@ internal sealed class ColdLoad
             return;
         }
 
+        // The server runs EngineStatics.Initialize in the background at start-up (Jint's static
+        // initialization, the JIT of its parser and interpreter on a small module): what the first push
+        // or call after start-up pays is the load without that phase.
+        const string afterStartUp = "fn cold load, first after the server's start-up init (ReadyToRun)";
         if (node is not null)
         {
             report.Compare(name, r2r.TotalMs, node.ColdLoadMs, "ms", "<= 4x Node", r2r.TotalMs <= 4 * node.ColdLoadMs);
+            report.Compare(afterStartUp, r2r.AfterStaticsMs, node.ColdLoadMs, "ms", "<= 4x Node",
+                r2r.AfterStaticsMs <= 4 * node.ColdLoadMs);
         }
         else
         {
             report.Figure(name, r2r.TotalMs, "ms", "(Node skipped)", true);
+            report.Figure(afterStartUp, r2r.AfterStaticsMs, "ms", "(Node skipped)", true);
         }
 
         Console.WriteLine(Text.Invariant($"    median of {runs} child processes; their process CPU for the load: {r2r.CpuMs:F1} ms"));
