@@ -22,7 +22,7 @@ namespace Convex.Sim.Storage.Sqlite;
 /// rule); the main file's open transaction is then never committed (recovery replays its groups from
 /// the journal).
 /// </summary>
-public sealed class SqlitePersistence : IPersistence
+public sealed partial class SqlitePersistence : IPersistence
 {
     /// <summary>Groups written between explicit checkpoints of the main file; a checkpoint makes the main
     /// file durable up to that point, so the journal rows it covers can go.</summary>
@@ -107,74 +107,6 @@ public sealed class SqlitePersistence : IPersistence
             Invariant.Assert(_latest >= inMain);
             return ValueTask.FromResult(_latest);
         }
-    }
-
-    public ValueTask WriteAsync(IReadOnlyList<CommitRecord> commits, CancellationToken cancellationToken)
-    {
-        Invariant.Assert(commits.Count > 0);
-        var json = commits.Select(Json).ToArray(); // outside the lock: reads may proceed meanwhile
-        var record = LogRecordCodec.Encode(commits, json);
-        lock (_gate)
-        {
-            Invariant.Assert(_recovered);
-            if (_failure is not null)
-            {
-                throw new StorageFormatException($"The store needs recovery after an earlier failure: {_failure.Message}");
-            }
-
-            try
-            {
-                WriteGroupLocked(commits, json, record);
-            }
-            catch (SqliteException e)
-            {
-                _failure = e;
-                throw new IOException($"SQLite failed while writing a commit group: {e.Message}", e);
-            }
-        }
-
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask<StoredDocument?> GetAsync(DocumentId id, Timestamp at, CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            return ValueTask.FromResult(GetLocked(id, at));
-        }
-    }
-
-    public ValueTask<IReadOnlyList<IndexRow>> ScanAsync(
-        IndexId index, KeyRange range, Timestamp at, ScanOrder order, int limit, CancellationToken cancellationToken)
-    {
-        Invariant.Assert(limit > 0);
-        if (range.IsEmpty)
-        {
-            return ValueTask.FromResult<IReadOnlyList<IndexRow>>([]);
-        }
-
-        var rows = new List<IndexRow>();
-        lock (_gate)
-        {
-            // Below the retention bound only SQLite answers, as before the memory existed; reads at the latest
-            // commit teach it (after a failed write, versions newer than the latest may be in the file).
-            var memory = at < _prunedTo ? VersionMemory.Unused
-                : at >= _latest && _failure is null ? VersionMemory.UsedAndTaught : VersionMemory.Used;
-            foreach (var (key, id, docTs) in SqliteIndexScan.LiveEntries(_sql, _newest, index, range, at, order, limit, memory))
-            {
-                if (docTs < 0)
-                {
-                    // A live index entry never outlives its document (a superseded one may: retention deletes in
-                    // any order), except below the retention bound, where the database refuses the read anyway.
-                    Invariant.Assert(at < _prunedTo);
-                    continue;
-                }
-
-                rows.Add(new IndexRow(key, new StoredDocument(id, new Timestamp((ulong)docTs), VersionLocked(id, docTs))));
-            }
-        }
-
-        return ValueTask.FromResult<IReadOnlyList<IndexRow>>(rows);
     }
 
     public async IAsyncEnumerable<CommitRecord> LoadCommitsAsync(
@@ -268,89 +200,6 @@ public sealed class SqlitePersistence : IPersistence
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>
-    /// Writes a group into the main file's open transaction, then appends it to the journal, whose commit
-    /// is the group's durability point (one fsync). After a failure the main file's open transaction is
-    /// never committed, so the main file only ever commits groups the journal already has.
-    /// </summary>
-    private void WriteGroupLocked(IReadOnlyList<CommitRecord> commits, byte[]?[][] json, byte[] record)
-    {
-        var last = commits[^1].Ts;
-        Invariant.Assert(commits[0].Ts > _latest);
-        if (!_sql.InOpenTransaction)
-        {
-            Invariant.Assert(_commitsInMainTransaction == 0);
-            _sql.Begin();
-        }
-
-        for (var i = 0; i < commits.Count; i++)
-        {
-            Invariant.Assert(i == 0 || commits[i].Ts > commits[i - 1].Ts);
-            _sql.WriteCommit(commits[i], json[i]);
-        }
-
-        var trimTo = _durableInMain > _trimmedUpTo ? _durableInMain : Timestamp.Zero;
-        _journal.Append(last, record, trimTo);
-        _trimmedUpTo = Timestamp.Max2(_trimmedUpTo, trimTo);
-        _latest = last;
-        RememberGroup(commits);
-        _commitsInMainTransaction += commits.Count;
-        if (_commitsInMainTransaction >= MainCommitEveryCommits)
-        {
-            CommitMainLocked();
-        }
-
-        if (++_groupsSinceCheckpoint >= CheckpointEveryGroups)
-        {
-            CommitMainLocked();
-            if (Checkpoint())
-            {
-                _durableInMain = last;
-            }
-        }
-    }
-
-    /// <summary>Commits the main file's open transaction, if any (no fsync: the journal has its groups).</summary>
-    private void CommitMainLocked()
-    {
-        if (_sql.InOpenTransaction)
-        {
-            _sql.Commit();
-        }
-
-        _commitsInMainTransaction = 0;
-        Invariant.Assert(!_sql.InOpenTransaction);
-    }
-
-    private void RememberGroup(IReadOnlyList<CommitRecord> commits)
-    {
-        foreach (var commit in commits)
-        {
-            foreach (var write in commit.Documents)
-            {
-                _newest.Wrote(write.Id, (long)commit.Ts.Value);
-                if (write.Value is not null)
-                {
-                    Remember(write.Id, (long)commit.Ts.Value, write.Value); // a fresh version is likely read soon
-                }
-            }
-        }
-    }
-
-    /// <summary>Checkpoints the main file; true if it completed (everything committed is then durable there).</summary>
-    private bool Checkpoint()
-    {
-        _groupsSinceCheckpoint = 0;
-        using var command = _connection.CreateCommand();
-        command.CommandText = SqliteSchema.CheckpointMain;
-        using var reader = command.ExecuteReader();
-        Invariant.Assert(reader.Read());
-        var busy = reader.GetInt64(0);
-        var frames = reader.GetInt64(1);
-        var done = reader.GetInt64(2);
-        return busy == 0 && frames == done;
-    }
-
     /// <summary>Checks the main file's format version; creates or migrates as needed.</summary>
     private void OpenFormat()
     {
@@ -384,78 +233,5 @@ public sealed class SqlitePersistence : IPersistence
         using var command = _connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    /// <summary>The UTF-8 Convex JSON of a commit's documents (null for a deletion): encoded once, for the
-    /// journal's record and the main file's rows.</summary>
-    private static byte[]?[] Json(CommitRecord commit)
-    {
-        var json = new byte[]?[commit.Documents.Count];
-        for (var i = 0; i < json.Length; i++)
-        {
-            json[i] = commit.Documents[i].Value is { } value ? ConvexJson.EncodeToUtf8(value) : null;
-        }
-
-        return json;
-    }
-
-    private void Remember(DocumentId id, long ts, ConvexObject value)
-    {
-        if (_decoded.Count >= DecodedVersionsMax)
-        {
-            _decoded.Clear();
-        }
-
-        _decoded[(id, ts)] = value;
-    }
-
-    /// <summary>A known document version: from the decoded cache, else read and decoded.</summary>
-    private ConvexObject VersionLocked(DocumentId id, long ts)
-    {
-        if (_decoded.TryGetValue((id, ts), out var cached))
-        {
-            return cached;
-        }
-
-        var command = _sql.DocumentVersion;
-        SqliteStatements.Bind(command, ("$table", (long)id.Table.Value), ("$id", id.InternalIdBytes()), ("$ts", ts));
-        var json = command.ExecuteScalar() as string;
-        Invariant.Assert(json is not null); // the version an index entry points to is a live document
-        return Decode(id, ts, json!);
-    }
-
-    private ConvexObject Decode(DocumentId id, long ts, string json)
-    {
-        if (!_decoded.TryGetValue((id, ts), out var value))
-        {
-            value = (ConvexObject)ConvexJson.Decode(json);
-            Remember(id, ts, value);
-        }
-
-        return value;
-    }
-
-    /// <summary>The version visible at <paramref name="at"/>; its JSON is read only on a decoded-cache miss.</summary>
-    private StoredDocument? GetLocked(DocumentId id, Timestamp at)
-    {
-        Span<byte> internalId = stackalloc byte[16];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(internalId, id.InternalId);
-        var statement = _sql.GetDocument.Int64(1, id.Table.Value).Blob(2, internalId).Int64(3, (long)at.Value);
-        try
-        {
-            if (!statement.Read() || statement.IsNull(1))
-            {
-                return null;
-            }
-
-            var ts = statement.Int64At(0);
-            Invariant.Assert(ts <= (long)at.Value);
-            var value = _decoded.TryGetValue((id, ts), out var cached) ? cached : Decode(id, ts, statement.TextAt(1));
-            return new StoredDocument(id, new Timestamp((ulong)ts), value);
-        }
-        finally
-        {
-            statement.Reset();
-        }
     }
 }
