@@ -14,7 +14,18 @@ catch (ArgumentException e)
 // The function runner's one-off start-up costs (Jint's time-zone table, about half a second, and the
 // JIT of its parser and interpreter) run next to the start-up below instead of inside the first push
 // or function call (Hosting/EngineStatics.cs).
-var engineStatics = Task.Run(() => Convex.Sim.Functions.Hosting.EngineStatics.Initialize(TimeProvider.System));
+var engineStatics = Task.Run(() =>
+{
+    try
+    {
+        Convex.Sim.Functions.Hosting.EngineStatics.Initialize(TimeProvider.System);
+    }
+    catch (Exception e)
+    {
+        // Only a warm-up: the first push or call pays these costs instead.
+        Console.Error.WriteLine($"warning: the function runner's start-up warm-up failed: {e.Message}");
+    }
+});
 
 await using var server = await ConvexServer.StartAsync(
     options, runnerOptions: null, configureLogging: null, CancellationToken.None);
@@ -28,7 +39,7 @@ Console.WriteLine($"""
     Press Ctrl-C to stop.
 
     """);
-await engineStatics; // surfaces a failure of the warm-up (a bug: it runs fixed code)
+await engineStatics;
 await server.WaitForShutdownAsync(CancellationToken.None);
 await server.StopAsync(CancellationToken.None);
 return 0;
