@@ -21,13 +21,7 @@ internal sealed class CommitJournal : IDisposable
 
     public CommitJournal(string path)
     {
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Pooling = false,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-        }.ToString());
-        _connection.Open();
+        _connection = SqliteSchema.Open(path);
         Execute(SqliteSchema.CreateJournal);
         _insert = new RawStatement(_connection, SqliteSchema.InsertJournal);
         _trim = new RawStatement(_connection, SqliteSchema.TrimJournal);

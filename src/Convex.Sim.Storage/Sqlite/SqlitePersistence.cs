@@ -62,13 +62,7 @@ public sealed partial class SqlitePersistence : IPersistence
 
     public SqlitePersistence(string path)
     {
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Pooling = false,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-        }.ToString());
-        _connection.Open();
+        _connection = SqliteSchema.Open(path);
         Execute(SqliteSchema.Pragmas);
         OpenFormat();
         _sql = new SqliteStatements(_connection);

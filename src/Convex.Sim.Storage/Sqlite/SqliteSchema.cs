@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 namespace Convex.Sim.Storage.Sqlite;
 
 /// <summary>
@@ -33,6 +35,20 @@ namespace Convex.Sim.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
+    /// <summary>Opens (creating if missing) one of the persistence's files on a connection of its own, unpooled:
+    /// each file has exactly one connection, owned and disposed by its user.</summary>
+    public static SqliteConnection Open(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Pooling = false,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+        }.ToString());
+        connection.Open();
+        return connection;
+    }
+
     public const int FormatVersion = 2;
 
     /// <summary>The suffix of the commit journal's file name.</summary>
