@@ -66,4 +66,28 @@ public sealed class JsClientHostTests
         Assert.Contains("console.log fired a", traced);
         Assert.Equal(0, host.TimersPending);
     }
+
+    [Fact]
+    public void A_promise_rejected_with_no_handler_is_reported_after_the_checkpoint_and_a_handled_one_is_not()
+    {
+        var loop = new SimLoop(7, Epoch);
+        var node = new SimNode(loop, "client0");
+        var traced = new List<string>();
+        var host = new JsClientHost(loop, node, new Prng(7), traced.Add, new NoSockets());
+        var run = host.Engine.Evaluate("""
+            (kind) => {
+              if (kind === 'unhandled') { Promise.reject(new Error('boom')); }
+              if (kind === 'late') { const p = Promise.reject(new Error('late')); Promise.resolve().then(() => p.catch(() => {})); }
+              if (kind === 'handled') { Promise.reject(new Error('fine')).catch(() => {}); }
+            }
+            """);
+
+        host.Call(run, Jint.Native.JsValue.Undefined, "handled");
+        host.Call(run, Jint.Native.JsValue.Undefined, "late"); // handled within the same checkpoint
+        Assert.Empty(host.UncaughtErrors);
+
+        host.Call(run, Jint.Native.JsValue.Undefined, "unhandled");
+        Assert.Equal(["uncaught (in promise): boom"], host.UncaughtErrors);
+        Assert.Contains("uncaught (in promise): boom", traced);
+    }
 }

@@ -38,6 +38,7 @@ internal sealed class JsClientHost
     private readonly Action<string> _trace;
     private readonly ISocketHost _sockets;
     private readonly SortedDictionary<int, (SimTimer Timer, bool Repeat)> _timers = [];
+    private readonly List<(JsValue Promise, JsValue Reason)> _unhandledRejections = [];
     private int _nextTimer = 1;
     private int _depth;
     private bool _draining;
@@ -59,6 +60,7 @@ internal sealed class JsClientHost
             options.LimitMemory(1L << 30);
             options.DisableStringCompilation();
         });
+        Engine.Advanced.PromiseRejectionTracker += OnPromiseRejection;
         var install = Engine.Evaluate(JsClientPrelude.Script);
         Helpers = Engine.Call(install, JsValue.Undefined, [CreateHostObject()]).AsObject();
         Engine.Execute(OfficialClientBundle.Script);
@@ -103,6 +105,8 @@ internal sealed class JsClientHost
                 {
                     _draining = false;
                 }
+
+                ReportUnhandledRejections();
             }
         }
     }
@@ -198,8 +202,37 @@ internal sealed class JsClientHost
         }
     }
 
-    /// <summary>Exceptions thrown by timer callbacks (a browser would report them on the console).</summary>
+    /// <summary>Exceptions thrown by timer callbacks, and promises rejected with no handler after a
+    /// microtask checkpoint (a browser reports both on the console: "Uncaught", "Uncaught (in promise)").</summary>
     public List<string> UncaughtErrors { get; } = [];
+
+    private void OnPromiseRejection(object? sender, PromiseRejectionTrackerEventArgs e)
+    {
+        if (e.Operation == Jint.Native.Promise.PromiseRejectionOperation.Reject)
+        {
+            _unhandledRejections.Add((e.Promise, e.Value ?? JsValue.Undefined));
+        }
+        else
+        {
+            _unhandledRejections.RemoveAll(r => ReferenceEquals(r.Promise, e.Promise));
+        }
+    }
+
+    /// <summary>After a checkpoint, as a browser fires <c>unhandledrejection</c>: what is still unhandled is reported
+    /// (in rejection order, so no hash order decides the trace).</summary>
+    private void ReportUnhandledRejections()
+    {
+        foreach (var (_, reason) in _unhandledRejections)
+        {
+            var text = reason is ObjectInstance error && error.Get("message") is { } message && !message.IsUndefined()
+                ? TypeConverter.ToString(message)
+                : TypeConverter.ToString(reason);
+            _trace($"uncaught (in promise): {text}");
+            UncaughtErrors.Add($"uncaught (in promise): {text}");
+        }
+
+        _unhandledRejections.Clear();
+    }
 
     private JsValue ClearTimer(JsValue id)
     {

@@ -90,11 +90,18 @@ internal sealed class OfficialSyncClient : ISyncClient
         return Task.CompletedTask;
     }
 
+    /// <summary>Closes the client; then any error its JavaScript left uncaught (a timer callback's exception, a
+    /// promise rejected with no handler) is a <see cref="SyncRecorder.NoClientError"/> violation: in a browser it
+    /// would be an "Uncaught" error on the console.</summary>
     public void Stop()
     {
         _stopped = true;
         Invoke("close");
         Invariant.Assert(_stopped);
+        foreach (var error in Host.UncaughtErrors)
+        {
+            _recorder.Violation(Index, SyncRecorder.NoClientError, error);
+        }
     }
 
     public IReadOnlyList<ObservedResult> Held()
