@@ -24,7 +24,7 @@ namespace Convex.Sim.Database;
 /// catalog, write log) changes only under <c>_state</c> and only after a commit is durable, so a
 /// reader never sees an unacknowledged write.
 /// </summary>
-public sealed class Database
+public sealed partial class Database
 {
     private readonly IPersistence _persistence;
     private readonly SemaphoreSlim _io = new(1, 1);
@@ -236,122 +236,6 @@ public sealed class Database
         lock (_state)
         {
             return [.. _writeLog.Between(after, upTo)];
-        }
-    }
-
-    internal async ValueTask<StoredDocument?> GetAsync(DocumentId id, Timestamp at, CancellationToken cancellationToken)
-    {
-        ThrowIfUnavailable();
-        await _io.WaitAsync(cancellationToken);
-        try
-        {
-            var document = await _persistence.GetAsync(id, at, cancellationToken);
-            ThrowIfBelowRetention(at);
-            return document;
-        }
-        finally
-        {
-            _io.Release();
-        }
-    }
-
-    internal async ValueTask<IReadOnlyList<IndexRow>> ScanAsync(
-        IndexId index, KeyRange range, Timestamp at, ScanOrder order, int limit, CancellationToken cancellationToken)
-    {
-        ThrowIfUnavailable();
-        await _io.WaitAsync(cancellationToken);
-        try
-        {
-            var rows = await _persistence.ScanAsync(index, range, at, order, limit, cancellationToken);
-            ThrowIfBelowRetention(at);
-            return rows;
-        }
-        finally
-        {
-            _io.Release();
-        }
-    }
-
-    internal async ValueTask WriteAsync(IReadOnlyList<CommitRecord> commits, CancellationToken cancellationToken)
-    {
-        await _io.WaitAsync(cancellationToken);
-        try
-        {
-            await _persistence.WriteAsync(commits, cancellationToken);
-        }
-        finally
-        {
-            _io.Release();
-        }
-    }
-
-    /// <summary>The first commit after the snapshot that conflicts with the read set, or null.
-    /// A snapshot older than the write log's retention cannot be validated and counts as a conflict.</summary>
-    internal Timestamp? FirstConflict(PreparedCommit commit)
-    {
-        lock (_state)
-        {
-            if (!Options.ValidateReadSets)
-            {
-                return null;
-            }
-
-            if (commit.SnapshotTs < _writeLog.RetentionStart)
-            {
-                return _writeLog.RetentionStart;
-            }
-
-            return _writeLog.FirstConflict(commit.ReadSet, commit.SnapshotTs, _latestTs)?.Ts;
-        }
-    }
-
-    internal void Publish(WriteLogEntry entry, PreparedCommit commit)
-    {
-        lock (_state)
-        {
-            Invariant.Assert(entry.Ts > _latestTs);
-            _writeLog.Append(entry);
-            _catalog = commit.ApplyTo(_catalog);
-            _latestTs = entry.Ts;
-        }
-    }
-
-    /// <summary>Fails a read at <paramref name="at"/> if retention may have deleted what it needed (checked after
-    /// the read: the bound is advanced before anything is deleted).</summary>
-    internal void ThrowIfBelowRetention(Timestamp at)
-    {
-        var bound = RetentionBound;
-        if (at < bound)
-        {
-            throw new OutOfRetentionException(
-                $"Timestamp {at} is older than the retention bound {bound}; history before it is deleted.");
-        }
-    }
-
-    /// <summary>Moves the retention bound forward (never back, never past the latest commit); false if unchanged.</summary>
-    internal bool AdvanceRetentionBound(Timestamp bound)
-    {
-        lock (_state)
-        {
-            if (bound <= _retentionBound)
-            {
-                return false;
-            }
-
-            Invariant.Assert(bound <= _latestTs);
-            _retentionBound = bound;
-            return true;
-        }
-    }
-
-    internal void MarkUnavailable(Exception failure) => Interlocked.CompareExchange(ref _failure, failure, null);
-
-    internal void ThrowIfUnavailable()
-    {
-        if (Volatile.Read(ref _failure) is { } failure)
-        {
-            throw new DatabaseUnavailableException(
-                $"The database stopped after a persistence failure and must be reopened: {failure.Message}");
         }
     }
 
