@@ -116,9 +116,21 @@ public sealed class NativeValueConversionTests
     {
         foreach (var kind in Kinds)
         {
-            Assert.Equal(Interpreted.Value.Run(kind, value.Json), Native.Value.Run(kind, value.Json));
+            Assert.Equal(Recursion(Interpreted.Value.Run(kind, value.Json)), Recursion(Native.Value.Run(kind, value.Json)));
         }
     }
+
+    /// <summary>
+    /// A cyclic value makes the library recurse until the engine gives up, and which of Jint's two limits
+    /// trips first is not a property of the conversion: <c>StackOverflowGuard</c> (a catchable RangeError)
+    /// measures the native stack, which depends on the thread and on how far the JIT has tiered the
+    /// interpreter, while the recursion limit (a host exception) counts JavaScript calls. The runner reports
+    /// both as "Uncaught RangeError: Maximum call stack size exceeded" (JsEventLoop), so they compare equal.
+    /// </summary>
+    private static string Recursion(string outcome) =>
+        outcome is "host: recursion" || outcome.StartsWith("throws RangeError: Maximum call stack size exceeded", StringComparison.Ordinal)
+            ? "the engine's recursion limit"
+            : outcome;
 
     [Fact]
     public void A_replaced_builtin_sends_the_conversion_to_the_library()
