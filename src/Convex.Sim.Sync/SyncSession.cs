@@ -12,8 +12,10 @@ namespace Convex.Sim.Sync;
 /// The server side of one sync connection (convex-compat §3): the client's query set and identity
 /// versions, the state version last sent, and the subscribed queries. Each transition puts every
 /// query of the set at one timestamp (§3.5); after a mutation the <see cref="MutationResponse"/>
-/// is sent first and then a transition that includes its commit, which is what resolves the
-/// client's promise (§3.7.2). A protocol violation ends the session with a <see cref="FatalError"/>.
+/// is followed by a transition at or after its commit, which is what resolves the client's promise
+/// (§3.7.2; the official client settles a completed mutation only on a transition). The update loop
+/// may already have sent the transition with the write before the response: the one after the
+/// response then carries no new results. A protocol violation ends the session with a <see cref="FatalError"/>.
 ///
 /// Concurrency: the receive loop handles query-set and identity changes in arrival order;
 /// mutations queue behind each other and run one at a time in arrival order (§3.7.1); actions run

@@ -16,7 +16,7 @@ public sealed class SyncSessionTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Subscribe_then_mutate_sends_the_response_then_a_transition_with_the_write()
+    public async Task Subscribe_then_mutate_sends_the_write_and_a_transition_after_the_response()
     {
         var backend = await StartBackendAsync();
         var (client, running) = Open(backend);
@@ -32,17 +32,46 @@ public sealed class SyncSessionTests
         Assert.Equal(0, added.GetProperty("value").GetArrayLength());
 
         client.Send(Send(1, "c", "hello"));
-        var response = await client.ReceiveFromServerAsync();
-        Assert.Equal("MutationResponse", response.GetProperty("type").GetString());
-        Assert.True(response.GetProperty("success").GetBoolean());
-        Assert.Equal(1, response.GetProperty("requestId").GetInt32());
-        var commitTs = Ts(response.GetProperty("ts"));
-        Assert.Equal(backend.Database.LatestTs.Value, commitTs);
+        // The session's update loop may push the transition with the write before the mutation's own path
+        // sends the response; the response is then followed by one more transition, which is what resolves
+        // the official client's promise (it settles a completed mutation only on a transition at or after
+        // its timestamp). Either way: the response, a transition after it reaching the commit, the write
+        // in the first transition that reaches the commit, and every transition chained to the previous one.
+        var transitions = new List<JsonElement>();
+        JsonElement? response = null;
+        var transitionsBeforeResponse = -1;
+        while (response is null || transitions.Count == transitionsBeforeResponse)
+        {
+            var message = await client.ReceiveFromServerAsync();
+            if (Type(message) == "MutationResponse")
+            {
+                Assert.Null(response);
+                response = message;
+                transitionsBeforeResponse = transitions.Count;
+            }
+            else
+            {
+                Assert.Equal("Transition", Type(message));
+                transitions.Add(message);
+            }
+        }
 
-        var second = await client.ReceiveFromServerAsync();
-        Assert.Equal(first.GetProperty("endVersion").GetRawText(), second.GetProperty("startVersion").GetRawText());
-        Assert.Equal(commitTs, Ts(second.GetProperty("endVersion").GetProperty("ts")));
-        var updated = Assert.Single(second.GetProperty("modifications").EnumerateArray());
+        Assert.True(response.Value.GetProperty("success").GetBoolean());
+        Assert.Equal(1, response.Value.GetProperty("requestId").GetInt32());
+        var commitTs = Ts(response.Value.GetProperty("ts"));
+        Assert.Equal(backend.Database.LatestTs.Value, commitTs);
+        Assert.InRange(transitionsBeforeResponse, 0, 1);
+        var previous = first;
+        foreach (var transition in transitions)
+        {
+            Assert.Equal(previous.GetProperty("endVersion").GetRawText(), transition.GetProperty("startVersion").GetRawText());
+            previous = transition;
+        }
+
+        Assert.Equal(commitTs, Ts(transitions[^1].GetProperty("endVersion").GetProperty("ts"))); // the one after the response
+        var withWrite = transitions[0];
+        Assert.Equal(commitTs, Ts(withWrite.GetProperty("endVersion").GetProperty("ts")));
+        var updated = Assert.Single(withWrite.GetProperty("modifications").EnumerateArray());
         Assert.Equal("hello", Assert.Single(updated.GetProperty("value").EnumerateArray()).GetProperty("body").GetString());
 
         client.Disconnect();
