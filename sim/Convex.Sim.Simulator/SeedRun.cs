@@ -38,9 +38,49 @@ internal static class SeedRun
         Run(seed, keepTrace, knobs => knobs, onStart);
 
     /// <summary>Runs a seed with its knobs adjusted (tests use it to plant bugs, e.g. no OCC validation).
-    /// <paramref name="onStart"/> receives the derived knobs before the run begins.</summary>
+    /// <paramref name="onStart"/> receives the derived knobs before the run begins. The run has a thread of
+    /// its own (<see cref="OnSimulatorThread{T}"/>).</summary>
     public static SeedResult Run(
-        ulong seed, bool keepTrace, Func<ScenarioKnobs, ScenarioKnobs> adjust, Action<string>? onStart = null)
+        ulong seed, bool keepTrace, Func<ScenarioKnobs, ScenarioKnobs> adjust, Action<string>? onStart = null) =>
+        OnSimulatorThread(() => RunHere(seed, keepTrace, adjust, onStart));
+
+    /// <summary>
+    /// The stack of a seed's thread. Jint has two recursion limits: the call-depth limit (2,000 JavaScript
+    /// calls in the runner and the official client; a host exception) and <c>StackOverflowGuard</c> (a
+    /// catchable RangeError when the native stack runs low). Which trips first must not depend on the
+    /// caller's thread or on how far the JIT has tiered the interpreter (frame sizes differ), or a function
+    /// that catches the RangeError would behave differently in two runs of one seed. Measured: on a 1.5 MB
+    /// thread (the thread pool's) the guard trips at about 860 calls, on 8 MB the depth limit trips first;
+    /// 256 MB leaves the depth limit first with a wide margin (the memory is reserved, not committed).
+    /// </summary>
+    public const int SimulatorStackBytes = 256 << 20;
+
+    /// <summary>Runs <paramref name="body"/> on a new thread with <see cref="SimulatorStackBytes"/> of stack
+    /// and waits for it (this composition root may block); its exception is rethrown here.</summary>
+    public static T OnSimulatorThread<T>(Func<T> body)
+    {
+        T result = default!;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = body();
+            }
+            catch (Exception e)
+            {
+                failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            }
+        }, SimulatorStackBytes)
+        { Name = "simulator" };
+        thread.Start();
+        thread.Join();
+        failure?.Throw();
+        return result;
+    }
+
+    private static SeedResult RunHere(
+        ulong seed, bool keepTrace, Func<ScenarioKnobs, ScenarioKnobs> adjust, Action<string>? onStart)
     {
         var knobsRandom = new Prng(seed).Fork("knobs");
         var epoch = BaseEpoch + TimeSpan.FromSeconds(knobsRandom.NextInt(0, 365 * 24 * 3600));
