@@ -2,5 +2,6 @@ namespace Convex.Sim.Simulator;
 
 internal static class Program
 {
-    private static int Main(string[] args) => SimulatorCli.Run(args, Console.Out);
+    // The whole sweep on one simulator thread (a big stack; SeedRun.OnSimulatorThread), not a thread per seed.
+    private static int Main(string[] args) => SeedRun.OnSimulatorThread(() => SimulatorCli.Run(args, Console.Out));
 }

@@ -55,14 +55,25 @@ internal static class SeedRun
     /// </summary>
     public const int SimulatorStackBytes = 256 << 20;
 
-    /// <summary>Runs <paramref name="body"/> on a new thread with <see cref="SimulatorStackBytes"/> of stack
-    /// and waits for it (this composition root may block); its exception is rethrown here.</summary>
+    /// <summary>Set on the threads <see cref="OnSimulatorThread{T}"/> starts.</summary>
+    [ThreadStatic]
+    private static bool _onSimulatorThread;
+
+    /// <summary>Runs <paramref name="body"/> on a thread with <see cref="SimulatorStackBytes"/> of stack: this one
+    /// when it is already such a thread (a sweep runs all its seeds on one), else a new one, waited for (this
+    /// composition root may block); its exception is rethrown here.</summary>
     public static T OnSimulatorThread<T>(Func<T> body)
     {
+        if (_onSimulatorThread)
+        {
+            return body();
+        }
+
         T result = default!;
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
         var thread = new Thread(() =>
         {
+            _onSimulatorThread = true;
             try
             {
                 result = body();
