@@ -35,30 +35,85 @@ public static class EngineStatics
 
     internal const string WarmUpPath = "warmup.js";
 
-    /// <summary>Everyday syntax of bundled Convex code: classes, destructuring, spread, template strings,
-    /// iterators, closures, JSON, try/catch, async functions and promises.</summary>
+    /// <summary>Everyday syntax of bundled Convex code and of the library chunk esbuild emits: classes
+    /// (private, static and public fields, accessors, <c>extends Error</c>), the helpers esbuild defines at
+    /// the top of a chunk, destructuring with defaults and rest, spread, template strings, iterators and
+    /// generators, <c>for await</c>, optional chaining, <c>??</c>, <c>switch</c>, labels, regular
+    /// expressions, BigInt, typed arrays, JSON with a replacer, try/finally, async functions and
+    /// promises. A string the library's value-conversion code holds sends the module through the
+    /// fingerprinting of <see cref="Library.LibrarySubstitution"/> too (it matches nothing here).</summary>
     private const string WarmUpModule = """
+        var __defProp = Object.defineProperty;
+        var __defNormalProp = (obj, key, value) => key in obj ? __defProp(obj, key, { enumerable: true, configurable: true, writable: true, value }) : obj[key] = value;
+        var __publicField = (obj, key, value) => __defNormalProp(obj, typeof key !== "symbol" ? key + "" : key, value);
         const table = new Map();
+        const seen = new Set();
+        class WarmError extends Error {
+          constructor(message, data) {
+            super(message);
+            __publicField(this, "name", "WarmError");
+            this.data = data;
+          }
+        }
         class Counter {
           #n = 0;
+          static created = 0;
+          constructor() { Counter.created++; }
           inc(by = 1) { this.#n += by; return this.#n; }
           get value() { return this.#n; }
+          set value(v) { this.#n = v; }
+          static isCounter(x) { return x instanceof Counter; }
         }
-        export async function run({ items = [], label } = {}) {
+        function* range(n) { for (let i = 0; i < n; i++) yield i; }
+        async function* later(items) { for (const item of items) { await null; yield item; } }
+        function describe(value) {
+          switch (typeof value) {
+            case "bigint": return `${value}n`;
+            case "number": return Number.isInteger(value) ? "int" : value ** 2 > 1 ? "big" : "small";
+            case "string": return /^[ -~]*$/.test(value) ? "ascii" : "other";
+            case "object": return value === null ? "null" : Array.isArray(value) ? "array" : value?.constructor?.name ?? "object";
+            default: return String(value);
+          }
+        }
+        function check(value, context = "") {
+          if (value === undefined) {
+            throw new WarmError(`undefined is not a valid Convex value (present at path ${context})`, { context });
+          }
+          return describe(value);
+        }
+        export async function run({ items = [], label, ...rest } = {}) {
           const counter = new Counter();
-          for (const [i, item] of items.entries()) {
-            table.set(`${label}:${i}`, { ...item, i });
+          outer: for (const [i, item] of items.entries()) {
+            for (const key in item) {
+              if (seen.has(key)) continue outer;
+              seen.add(key);
+            }
+            table.set(`${label}:${i}`, { ...item, i, kind: check(item[Object.keys(item)[0]], label) });
             counter.inc();
           }
-          const out = [...table.values()].filter((x) => x.i % 2 === 0).map(({ i, ...rest }) => ({ i, keys: Object.keys(rest) }));
+          const bytes = new TextEncoder().encode(label ?? "");
+          const view = new DataView(new Uint8Array([...bytes, 0, 0, 0, 0, 0, 0, 0]).buffer);
+          const sum = [...range(4)].reduce((a, b) => a + b, 0) + (view.getUint8(0) >>> 8) + Number(BigInt(sum0) & 0n);
+          const out = [...table.values()].filter((x) => x.i % 2 === 0).map(({ i, ...fields }) => ({ i, keys: Object.keys(fields).sort() }));
+          let text;
           try {
-            JSON.parse(JSON.stringify(out));
+            text = JSON.stringify(Object.fromEntries(out.map((o) => [String(o.i), o])), (k, v) => (typeof v === "bigint" ? v.toString() : v));
+            JSON.parse(text, (k, v) => v);
+            check(undefined, "$.x");
           } catch (e) {
-            throw new Error(String(e));
+            if (!(e instanceof WarmError) || e.data.context !== "$.x") throw new Error(String(e));
+          } finally {
+            table.clear();
           }
-          await Promise.resolve();
-          return counter.value;
+          const streamed = [];
+          for await (const item of later([1, 2])) streamed.push(item);
+          const [first = 0, , third = 3] = await Promise.all([Promise.resolve(1), 2, Promise.resolve()]);
+          Object.freeze(rest);
+          return Counter.isCounter(counter) && sum === 6 && streamed.length === 2 && first + third === 4 && text.length > 0
+            ? counter.value
+            : -1;
         }
-        export const result = run({ items: [{ a: 1 }, { b: 2 }, { c: 3 }], label: "w" });
+        const sum0 = 6;
+        export const result = run({ items: [{ a: 1 }, { b: 2.5 }, { c: "x" }, { a: 4 }], label: "w" });
         """;
 }
