@@ -11,7 +11,7 @@ namespace Convex.Sim.Benchmarks;
 /// <c>--database</c> runs only the database and simulator figures, <c>--simulator</c> only the simulator's (<c>--profile-simulator SEEDS [--js]</c> loops database-only, or all-JavaScript, list-append seeds),
 /// <c>--functions</c> only the function-runner figures, <c>--sync</c> only the sync-layer
 /// figures (Sync/SyncBenchmarks.cs; not part of the default run), <c>--bundle DIR</c> uses a prebuilt
-/// corpus bundle (when Node is missing), <c>--profile-commits SECONDS</c> only runs 16 concurrent writers, <c>--profile-reads SECONDS</c> only 10-row range reads, <c>--profile-list SECONDS</c> only loops messages:list
+/// corpus bundle (when Node is missing), <c>--profile-commits SECONDS</c> only runs 16 concurrent writers, <c>--profile-reads SECONDS</c> only 10-row range reads, <c>--profile-list SECONDS</c> only loops messages:list (<c>--profile-send SECONDS</c> messages:send)
 /// (to attach dotnet-trace or dotnet-counters).
 /// </summary>
 internal static class Program
@@ -35,6 +35,12 @@ internal static class Program
         {
             var duration = TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture));
             await WarmUpCurve.ProfileListAsync(duration, bundle);
+            return 0;
+        }
+
+        if (Option(args, "--profile-send") is { } sendSeconds)
+        {
+            await WarmUpCurve.ProfileSendAsync(TimeSpan.FromSeconds(double.Parse(sendSeconds, CultureInfo.InvariantCulture)), bundle);
             return 0;
         }
 

@@ -32,7 +32,14 @@ internal static class WarmUpCurve
     /// For an external profiler (dotnet-trace, see docs/benchmarks.md): only messages:list take(10) over
     /// memory persistence, for <paramref name="duration"/>.
     /// </summary>
-    public static async Task ProfileListAsync(TimeSpan duration, string? prebuiltBundle)
+    public static async Task ProfileListAsync(TimeSpan duration, string? prebuiltBundle) =>
+        await ProfileAsync(duration, prebuiltBundle, "messages:list");
+
+    /// <summary>Loops the messages:send mutation over memory persistence, for a profiler.</summary>
+    public static async Task ProfileSendAsync(TimeSpan duration, string? prebuiltBundle) =>
+        await ProfileAsync(duration, prebuiltBundle, "messages:send");
+
+    private static async Task ProfileAsync(TimeSpan duration, string? prebuiltBundle, string function)
     {
         var (corpus, skipped) = FunctionCorpus.Load(prebuiltBundle);
         using var owned = corpus ?? throw new InvalidOperationException($"cannot profile: {skipped}");
@@ -40,8 +47,10 @@ internal static class WarmUpCurve
             [.. corpus.Modules], corpus.Schema, new ProductionRuntime(1), default);
         await using var backend = await FunctionBackend.StartAsync(new MemoryPersistence(), deployment, seed: 13);
         var args = FunctionBackend.Channels.Select(c => FunctionBackend.ListArgs(c, 10)).ToArray();
-        Console.WriteLine($"profiling messages:list for {duration.TotalSeconds} s (pid {Environment.ProcessId})");
-        var curve = await RunAsync(duration, duration, i => backend.QueryAsync("messages:list", args[i % args.Length]));
+        Console.WriteLine($"profiling {function} for {duration.TotalSeconds} s (pid {Environment.ProcessId})");
+        var curve = await RunAsync(duration, duration, i => function == "messages:send"
+            ? backend.MutationAsync(function, FunctionBackend.SendArgs(i))
+            : backend.QueryAsync(function, args[i % args.Length]));
         Console.WriteLine($"us per call in each second: {curve}");
     }
 

@@ -55,6 +55,7 @@ internal sealed class JsWorker
         Engine.Advanced.PromiseRejectionTracker += OnPromiseRejection;
         InstallConvexGlobal();
         InstallMathRandom();
+        JsonParse.Install(this);
         WebApiInstaller.Install(this);
     }
 
