@@ -120,6 +120,14 @@ internal sealed class Committer
         }
     }
 
+    private bool QueueIsEmpty()
+    {
+        lock (_gate)
+        {
+            return _queue.Count == 0;
+        }
+    }
+
     /// <summary>Takes every queued request; with none queued, a task that completes when the next arrives.</summary>
     private (List<CommitRequest> Group, Task? Wait) TakeQueued()
     {
@@ -182,7 +190,7 @@ internal sealed class Committer
             return false;
         }
 
-        _pump.Add(staged);
+        await _pump.AddAsync(staged, inline: QueueIsEmpty() && !_runtime.Buggify.Fires());
         return true;
     }
 

@@ -50,7 +50,12 @@ internal sealed class SyncPump(Database database, IRuntime runtime)
         Committer.Answer(runtime, answers);
     }
 
-    public void Add(StagedGroup group)
+    /// <summary>
+    /// Hands a staged group over. When the pump is idle and <paramref name="inline"/>, the caller runs the pump itself
+    /// and returns once the group is published: with nothing else to overlap (a lone writer), that spares a work item's
+    /// hand-over on the way to the fsync. Otherwise the pump runs, or starts, in a work item of its own.
+    /// </summary>
+    public Task AddAsync(StagedGroup group, bool inline)
     {
         var start = false;
         CommitOutcomeUnknownException? failure;
@@ -71,10 +76,16 @@ internal sealed class SyncPump(Database database, IRuntime runtime)
         {
             Committer.Fail(runtime, group, failure);
         }
+        else if (start && inline)
+        {
+            return RunAsync(CancellationToken.None);
+        }
         else if (start)
         {
             _ = runtime.Spawn("sync", RunAsync, CancellationToken.None);
         }
+
+        return Task.CompletedTask;
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
