@@ -14,6 +14,7 @@ internal sealed class TimingPersistence(IPersistence inner) : IPersistence
 {
     private long _ticks;
     private long _syncTicks;
+    private long _syncs;
 
     public long Calls { get; private set; }
 
@@ -34,6 +35,7 @@ internal sealed class TimingPersistence(IPersistence inner) : IPersistence
     {
         _ticks = 0;
         _syncTicks = 0;
+        _syncs = 0;
         Calls = 0;
         Reads = 0;
         Groups = 0;
@@ -68,7 +70,11 @@ internal sealed class TimingPersistence(IPersistence inner) : IPersistence
         var start = Stopwatch.GetTimestamp();
         await inner.SyncAsync(upTo, cancellationToken);
         Interlocked.Add(ref _syncTicks, Stopwatch.GetTimestamp() - start);
+        Interlocked.Increment(ref _syncs);
     }
+
+    /// <summary>Calls of <see cref="SyncAsync"/>: durability barriers (each covers every group staged before it).</summary>
+    public long Syncs => Interlocked.Read(ref _syncs);
 
     public async ValueTask<StoredDocument?> GetAsync(DocumentId id, Timestamp at, CancellationToken cancellationToken)
     {
