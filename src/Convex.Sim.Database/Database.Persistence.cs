@@ -4,7 +4,8 @@ using Convex.Sim.Storage;
 
 namespace Convex.Sim.Database;
 
-/// <summary>Persistence access: every call holds the async lock <c>_io</c> (implementations are single-threaded).</summary>
+/// <summary>Persistence access: every call but a sync holds the async lock <c>_io</c> (implementations are
+/// single-threaded, except that a pending sync may overlap the rest; see <see cref="IPersistence.SyncAsync"/>).</summary>
 public sealed partial class Database
 {
     internal async ValueTask<StoredDocument?> GetAsync(DocumentId id, Timestamp at, CancellationToken cancellationToken)
@@ -40,16 +41,23 @@ public sealed partial class Database
         }
     }
 
-    internal async ValueTask WriteAsync(IReadOnlyList<CommitRecord> commits, CancellationToken cancellationToken)
+    /// <summary>Step 1 of a group's write (<see cref="IPersistence.StageAsync"/>), under the lock like every call
+    /// that changes what persistence holds.</summary>
+    internal async ValueTask StageAsync(IReadOnlyList<CommitRecord> commits, CancellationToken cancellationToken)
     {
         await _io.WaitAsync(cancellationToken);
         try
         {
-            await _persistence.WriteAsync(commits, cancellationToken);
+            await _persistence.StageAsync(commits, cancellationToken);
         }
         finally
         {
             _io.Release();
         }
     }
+
+    /// <summary>Step 2 (<see cref="IPersistence.SyncAsync"/>): outside the lock, so that reads and the next group's
+    /// staging do not wait for the durability barrier (the contract allows them to overlap it).</summary>
+    internal ValueTask SyncAsync(Timestamp upTo, CancellationToken cancellationToken) =>
+        _persistence.SyncAsync(upTo, cancellationToken);
 }

@@ -19,7 +19,9 @@ namespace Convex.Sim.Storage;
 ///   index key; a tombstone hides the key.</item>
 /// </list>
 /// Implementations are not thread-safe: the database serialises writes through its committer and
-/// may issue reads concurrently only where an implementation says so.
+/// may issue reads concurrently only where an implementation says so, and where the contract of
+/// <see cref="StageAsync"/> and <see cref="SyncAsync"/> allows (a pending sync overlaps the next group's
+/// staging and reads: the committer's pipeline).
 /// </summary>
 public interface IPersistence : IAsyncDisposable
 {
@@ -29,6 +31,29 @@ public interface IPersistence : IAsyncDisposable
 
     /// <summary>Writes a group of commits atomically with one durability barrier (group commit).</summary>
     ValueTask WriteAsync(IReadOnlyList<CommitRecord> commits, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Pipelined group commit, step 1: takes the group's place in the write order, after every group staged or
+    /// written before it, and does the group's work that needs no durability barrier. The group is durable only
+    /// once <see cref="SyncAsync"/> covering it has returned, and may be lost by a crash before that, but never
+    /// in part. Called by one caller at a time, and never while a <see cref="WriteAsync"/> runs; it may run
+    /// while a <see cref="SyncAsync"/> of earlier groups is pending, and reads may run while either is pending
+    /// (they only ask for timestamps up to the latest synced group). The default writes the group durably at
+    /// once (then <see cref="SyncAsync"/> has nothing left to do).
+    /// </summary>
+    ValueTask StageAsync(IReadOnlyList<CommitRecord> commits, CancellationToken cancellationToken) =>
+        WriteAsync(commits, cancellationToken);
+
+    /// <summary>
+    /// Pipelined group commit, step 2: returns once every group staged up to the one ending at
+    /// <paramref name="upTo"/> is durable. Groups become durable strictly in stage order (a crash keeps a
+    /// prefix of the staged groups), so a group is durable once any later one is. May run concurrently with
+    /// another <see cref="SyncAsync"/>, a <see cref="StageAsync"/> of later groups and reads. If it throws,
+    /// every staged group not yet synced has an unknown outcome, and every later <see cref="SyncAsync"/> and
+    /// <see cref="StageAsync"/> throws too until a new instance recovers (as after a failed
+    /// <see cref="WriteAsync"/>).
+    /// </summary>
+    ValueTask SyncAsync(Timestamp upTo, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <summary>The latest version of <paramref name="id"/> with ts ≤ <paramref name="at"/>,
     /// or null if none exists or the latest is a deletion.</summary>

@@ -42,10 +42,13 @@ internal static class DatabaseBenchmarks
                 Math.Max(1, persistence.Commits - before);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  16 writers: process CPU {cpuPerCommit:F1} us per commit"));
             var groupSize = persistence.Commits / (double)Math.Max(1, persistence.Groups);
-            var writeShare = persistence.Elapsed.TotalSeconds / (3 * scale);
+            var writeShare = persistence.SyncElapsed.TotalSeconds / (3 * scale);
+            var groups = Math.Max(1, persistence.Groups);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  16 writers: {persistence.Groups} groups, {groupSize:F1} commits per group, persistence writes busy {writeShare:P0} of the time, " +
-                $"{persistence.Elapsed.TotalMicroseconds / Math.Max(1, persistence.Groups):F0} us per group write (raw autocommit: {1e6 / rawRate:F0} us)"));
+                $"  16 writers: {persistence.Groups} groups, {groupSize:F1} commits per group, syncs busy {writeShare:P0} of the time, " +
+                $"{persistence.Elapsed.TotalMicroseconds / groups:F0} us staging + {persistence.SyncElapsed.TotalMicroseconds / groups:F0} us " +
+                $"syncing per group; {persistence.Commits / (double)Math.Max(1, persistence.Syncs):F1} commits per sync " +
+                $"(raw autocommit: {1e6 / rawRate:F0} us)"));
             report.Compare("16 writers: commits/s vs raw autocommit/s", throughput, rawRate, "tx/s", ">= 5x", throughput >= 5 * rawRate);
 
             await ReadBenchmarksAsync(report, dir, scale);
@@ -80,7 +83,11 @@ internal static class DatabaseBenchmarks
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"16 writers: {throughput:F0} commits/s, {persistence.Commits / (double)Math.Max(1, persistence.Groups):F1} per group, " +
                 $"process CPU {cpuPerCommit:F1} us per commit, {(GC.GetTotalAllocatedBytes() - allocated) / commits} bytes allocated " +
-                $"per commit, {GC.CollectionCount(0) - gcs} gen0 GCs"));
+                $"per commit, {GC.CollectionCount(0) - gcs} gen0 GCs; per group: " +
+                $"{persistence.Elapsed.TotalMicroseconds / Math.Max(1, persistence.Groups):F0} us staging, " +
+                $"{persistence.SyncElapsed.TotalMicroseconds / Math.Max(1, persistence.Groups):F0} us syncing; " +
+                $"{persistence.Commits / (double)Math.Max(1, persistence.Syncs):F1} commits per sync, " +
+                $"{persistence.SyncElapsed.TotalMicroseconds / Math.Max(1, persistence.Syncs):F0} us per sync"));
         }
         finally
         {

@@ -152,6 +152,28 @@ public abstract class PersistenceConformance
     }
 
     [Fact]
+    public async Task Staged_groups_are_readable_and_one_sync_makes_every_earlier_one_durable()
+    {
+        var store = CreateEmpty();
+        await store.RecoverAsync(Ct);
+        await store.StageAsync([Commit(10, [new(Id(1), Doc(1))])], Ct);
+        await store.StageAsync([Commit(20, [new(Id(1), Doc(2))]), Commit(30, [new(Id(2), Doc(3))])], Ct);
+        await store.SyncAsync(Ts(30), Ct);
+        await store.SyncAsync(Ts(10), Ct); // covered by the later sync
+
+        Assert.Equal(Doc(1), (await store.GetAsync(Id(1), Ts(19), Ct))!.Value);
+        Assert.Equal(Doc(2), (await store.GetAsync(Id(1), Ts(30), Ct))!.Value);
+        await using var reopened = Reopen(store) ?? store;
+        if (!ReferenceEquals(reopened, store))
+        {
+            Assert.Equal(Ts(30), await reopened.RecoverAsync(Ct));
+        }
+
+        Assert.Equal(Doc(1), (await reopened.GetAsync(Id(1), Ts(10), Ct))!.Value);
+        Assert.Equal(Doc(3), (await reopened.GetAsync(Id(2), Ts(30), Ct))!.Value);
+    }
+
+    [Fact]
     public async Task Reopening_a_durable_store_keeps_everything()
     {
         var store = CreateEmpty();

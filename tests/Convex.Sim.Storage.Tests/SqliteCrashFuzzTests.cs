@@ -13,7 +13,7 @@ namespace Convex.Sim.Storage.Tests;
 /// same acknowledged groups: the latest timestamp, every document at every commit timestamp, and the
 /// index at a sample of timestamps. Rounds are long enough to cross the main file's batch commit
 /// (<see cref="SqlitePersistence.MainCommitEveryCommits"/>) and the checkpoint
-/// (<see cref="SqlitePersistence.CheckpointEveryGroups"/>) inside one incarnation.
+/// (<see cref="SqlitePersistence.CheckpointEveryCommits"/>) inside one incarnation.
 /// </summary>
 public sealed class SqliteCrashFuzzTests : IDisposable
 {
@@ -41,7 +41,7 @@ public sealed class SqliteCrashFuzzTests : IDisposable
             Assert.Equal(generator.Latest, await store.RecoverAsync(Ct));
             await AssertSameAsync(model, store, generator);
             // One round in the middle writes past a checkpoint; the others stop at random points.
-            var groups = round == 2 ? SqlitePersistence.CheckpointEveryGroups + 40 : random.NextInt(1, 300);
+            var groups = round == 2 ? SqlitePersistence.CheckpointEveryCommits + 40 : random.NextInt(1, 300);
             for (var g = 0; g < groups; g++)
             {
                 var group = generator.NextGroup(random.NextInt(1, 5));

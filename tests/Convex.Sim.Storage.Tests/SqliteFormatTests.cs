@@ -53,7 +53,7 @@ public sealed class SqliteFormatTests : IDisposable
         Assert.Equal(latest, await reopened.RecoverAsync(Ct));
         var newest = await reopened.GetAsync(new DocumentId(Table, (UInt128)(batch + 3)), latest, Ct);
         Assert.Equal(Doc(batch + 3), newest!.Value);
-        var rows = await reopened.ScanAsync(Index, KeyRange.All, latest, ScanOrder.Ascending, 1000, Ct);
+        var rows = await reopened.ScanAsync(Index, KeyRange.All, latest, ScanOrder.Ascending, batch + 10, Ct);
         Assert.Equal(Enumerable.Range(1, batch + 3),
             rows.Select(r => (int)((ConvexInt64)r.Document.Value["n"]!).Value));
         Assert.Equal((batch + 3) * 10L, Scalar(path, "SELECT MAX(ts) FROM commits")); // replayed into the main file

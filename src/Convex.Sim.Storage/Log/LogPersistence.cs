@@ -6,9 +6,9 @@ using Convex.Sim.Storage.Memory;
 namespace Convex.Sim.Storage.Log;
 
 /// <summary>
-/// A log-structured persistence over the <see cref="IDisk"/> seam: every <see cref="WriteAsync"/>
-/// group is one checksummed record appended to <c>commits.log</c> and synced before it returns;
-/// reads are served from a <see cref="MemoryPersistence"/> rebuilt from the log at recovery.
+/// A log-structured persistence over the <see cref="IDisk"/> seam: every group is one checksummed
+/// record appended to <c>commits.log</c> (staging) and synced before it is durable (a sync covers every
+/// record written before it, so groups become durable in order); reads are served from a <see cref="MemoryPersistence"/> rebuilt from the log at recovery.
 /// Recovery stops at the first torn or corrupt record and truncates the tail, so a group is either
 /// wholly there or not at all. After a failed write or sync the outcome is unknown, so the instance
 /// refuses further writes until a new instance recovers (the "fsyncgate" rule). The incarnations on
@@ -21,7 +21,12 @@ public sealed class LogPersistence(IDisk disk, LogRecordMemo? memo = null) : IPe
 
     private readonly MemoryPersistence _memory = new();
     private IDiskFile? _file;
+    private readonly SemaphoreSlim _syncing = new(1, 1);
     private long _end;
+
+    /// <summary>The last commit written to the log, and the last one synced (durable).</summary>
+    private Timestamp _staged;
+    private Timestamp _synced;
     private Exception? _failure;
 
     public async ValueTask<Timestamp> RecoverAsync(CancellationToken cancellationToken)
@@ -56,31 +61,73 @@ public sealed class LogPersistence(IDisk disk, LogRecordMemo? memo = null) : IPe
 
         _file = file;
         _end = offset;
+        (_staged, _synced) = (_memory.Latest, _memory.Latest);
         return _memory.Latest;
     }
 
     public async ValueTask WriteAsync(IReadOnlyList<CommitRecord> commits, CancellationToken cancellationToken)
     {
-        Invariant.Assert(_file is not null);
-        if (_failure is not null)
-        {
-            throw new DiskIOException($"the log needs recovery after an earlier failure: {_failure.Message}");
-        }
+        await StageAsync(commits, cancellationToken);
+        await SyncAsync(commits[^1].Ts, cancellationToken);
+    }
 
+    /// <summary>Appends the group's record (not synced) and applies it to the read side, where reads at
+    /// timestamps up to the latest synced group cannot see it.</summary>
+    public async ValueTask StageAsync(IReadOnlyList<CommitRecord> commits, CancellationToken cancellationToken)
+    {
+        Invariant.Assert(_file is not null);
+        Invariant.Assert(commits[0].Ts > _staged);
+        ThrowIfFailed();
         var record = LogRecordCodec.Encode(commits);
         try
         {
             await _file!.WriteAsync(_end, record, cancellationToken);
-            await _file.SyncAsync(cancellationToken);
         }
         catch (DiskIOException e)
         {
-            _failure = e;
+            _failure ??= e;
             throw;
         }
 
         _end += record.Length;
+        _staged = commits[^1].Ts;
         await _memory.WriteAsync(commits, cancellationToken);
+    }
+
+    /// <summary>
+    /// Syncs the log, which makes every record written before the sync durable (a crash keeps a prefix of the
+    /// log: recovery stops at the first torn record). One sync at a time: a sync that waited finds its group
+    /// synced by the one before it, or syncs everything staged by then.
+    /// </summary>
+    public async ValueTask SyncAsync(Timestamp upTo, CancellationToken cancellationToken)
+    {
+        Invariant.Assert(upTo <= _staged);
+        await _syncing.WaitAsync(cancellationToken);
+        try
+        {
+            ThrowIfFailed();
+            if (upTo <= _synced)
+            {
+                return;
+            }
+
+            var target = _staged;
+            try
+            {
+                await _file!.SyncAsync(cancellationToken);
+            }
+            catch (DiskIOException e)
+            {
+                _failure ??= e;
+                throw;
+            }
+
+            _synced = target;
+        }
+        finally
+        {
+            _syncing.Release();
+        }
     }
 
     public ValueTask<StoredDocument?> GetAsync(DocumentId id, Timestamp at, CancellationToken cancellationToken) =>
@@ -100,4 +147,12 @@ public sealed class LogPersistence(IDisk disk, LogRecordMemo? memo = null) : IPe
         _memory.PruneAsync(bound, limit, cancellationToken);
 
     public ValueTask DisposeAsync() => _file?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    private void ThrowIfFailed()
+    {
+        if (_failure is not null)
+        {
+            throw new DiskIOException($"the log needs recovery after an earlier failure: {_failure.Message}");
+        }
+    }
 }

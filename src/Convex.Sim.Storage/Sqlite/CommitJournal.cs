@@ -8,7 +8,7 @@ namespace Convex.Sim.Storage.Sqlite;
 /// log record format. It is the durability barrier, so it has its own connection (WAL,
 /// <c>synchronous=FULL</c>): appending a group is one small transaction whose commit fsyncs a page or
 /// two of sequential WAL, independent of the main file's transaction, which stays open across many
-/// groups (see <see cref="SqlitePersistence"/>). Not thread safe: the persistence's lock guards it.
+/// groups (see <see cref="SqlitePersistence"/>). Not thread safe: the persistence's journal lock guards it.
 /// </summary>
 internal sealed class CommitJournal : IDisposable
 {
@@ -31,17 +31,24 @@ internal sealed class CommitJournal : IDisposable
     }
 
     /// <summary>
-    /// Appends one group's record and, in the same transaction, deletes the groups up to
-    /// <paramref name="trimTo"/> (the main file has them durably). Returns once the record is fsync'd.
+    /// Appends groups' records, oldest first, and, in the same transaction, deletes the groups up to
+    /// <paramref name="trimTo"/> (the main file has them durably). Returns once the records are fsync'd: one
+    /// fsync for all of them.
     /// </summary>
-    public void Append(Timestamp lastTs, byte[] record, Timestamp trimTo)
+    public void Append(IReadOnlyList<(Timestamp LastTs, byte[] Record)> groups, Timestamp trimTo)
     {
-        Invariant.Assert(trimTo < lastTs);
-        Invariant.Assert(record.Length > 0);
+        Invariant.Assert(groups.Count > 0);
+        Invariant.Assert(trimTo < groups[0].LastTs);
         _begin.Execute();
         try
         {
-            _insert.Int64(1, checked((long)lastTs.Value)).Blob(2, record).Execute();
+            for (var i = 0; i < groups.Count; i++)
+            {
+                Invariant.Assert(i == 0 || groups[i].LastTs > groups[i - 1].LastTs);
+                Invariant.Assert(groups[i].Record.Length > 0);
+                _insert.Int64(1, checked((long)groups[i].LastTs.Value)).Blob(2, groups[i].Record).Execute();
+            }
+
             if (trimTo > Timestamp.Zero)
             {
                 _trim.Int64(1, checked((long)trimTo.Value)).Execute();

@@ -8,9 +8,9 @@ namespace Convex.Sim.Storage.Sqlite;
 /// documents this instance wrote, or read at its latest timestamp, since it opened: what an index scan
 /// needs to find the version an entry points to without a B-tree seek per row in <c>documents</c>.
 ///
-/// Invariant: an entry is the newest version of that document with a timestamp ≤ the latest acknowledged
-/// commit. It holds because every write goes through this instance under its lock (<see cref="Wrote"/>
-/// after each group is in), a version read with "ts ≤ latest" is such a version (<see cref="Learned"/>;
+/// Invariant: an entry is the newest version of that document with a timestamp ≤ the latest staged
+/// commit (staged rows are in the main connection's view, durable or not). It holds because every write
+/// goes through this instance under its lock (<see cref="Wrote"/> after each group is staged), a version read with "ts ≤ latest" is such a version (<see cref="Learned"/>;
 /// not after a failed write, whose versions may be in the file), and retention never deletes a
 /// document's newest version unless it is a deletion visible at the bound; then the document has no
 /// versions left and a read at or after the bound finds none either way (the version a live index entry

@@ -17,29 +17,43 @@ namespace Convex.Sim.Storage.Sqlite;
 /// Values are stored as Convex JSON. Reads keep two bounded memories, both correct under MVCC: decoded
 /// document versions by (id, ts), which never change, and each document's newest version
 /// (<see cref="NewestVersions"/>), which spares index scans a B-tree seek per row. Thread safety: one
-/// lock guards both connections; calls complete synchronously. After a failed write the outcome is
-/// unknown and the instance refuses further writes until a new instance recovers (the "fsyncgate"
-/// rule); the main file's open transaction is then never committed (recovery replays its groups from
-/// the journal).
+/// lock guards the main connection, another the journal's, so that a sync's fsync overlaps reads and the
+/// next group's staging (<see cref="IPersistence.SyncAsync"/>); calls complete synchronously. After a
+/// failed write the outcome is unknown and the instance refuses further writes until a new instance
+/// recovers (the "fsyncgate" rule); the main file's open transaction is then never committed (recovery
+/// replays its groups from the journal).
 /// </summary>
 public sealed partial class SqlitePersistence : IPersistence
 {
-    /// <summary>Groups written between explicit checkpoints of the main file; a checkpoint makes the main
-    /// file durable up to that point, so the journal rows it covers can go.</summary>
-    public const int CheckpointEveryGroups = 512;
+    /// <summary>Commits staged between explicit checkpoints of the main file; a checkpoint makes the main file
+    /// durable up to that point, so the journal rows it covers can go. Counted in commits, not groups: the
+    /// committer's pipeline stages small groups (often one commit) that share one journal fsync.</summary>
+    public const int CheckpointEveryCommits = 4096;
 
     /// <summary>Commits written into one main-file transaction before it is committed (without an fsync:
     /// the journal already has them). A page that several groups dirty (a B-tree's inner pages, the
     /// last leaf of an append-only key) is then written to the main file's WAL once per batch, and the
     /// per-transaction work of the main file is paid once per batch. Counted in commits rather than
     /// groups so that a lone writer pays the batch's commit on fewer than 1% of its commits.</summary>
-    public const int MainCommitEveryCommits = 512;
+    public const int MainCommitEveryCommits = 2048;
 
     /// <summary>Decoded document versions kept in memory. A version never changes once written, so
     /// the cache needs no invalidation; it is simply emptied when it grows past this size.</summary>
     public const int DecodedVersionsMax = 100_000;
 
+    /// <summary>Guards the main connection and everything but the journal: reads, staging, pruning.</summary>
     private readonly Lock _gate = new();
+
+    /// <summary>Guards the journal connection, <see cref="_syncedUpTo"/> and <see cref="_trimmedUpTo"/>: held across
+    /// a sync's fsync, which therefore blocks neither reads nor staging. Never taken inside <see cref="_gate"/>
+    /// except by recovery and closing, which take <see cref="_gate"/> first.</summary>
+    private readonly Lock _journalGate = new();
+
+    /// <summary>Guards <see cref="_unsynced"/> and <see cref="_durableInMain"/>; innermost, held briefly.</summary>
+    private readonly Lock _unsyncedGate = new();
+
+    /// <summary>Staged groups' journal records, oldest first, not yet appended to the journal.</summary>
+    private readonly Queue<(Timestamp LastTs, byte[] Record)> _unsynced = new();
     private readonly SqliteConnection _connection;
     private readonly SqliteStatements _sql;
     private readonly CommitJournal _journal;
@@ -48,11 +62,15 @@ public sealed partial class SqlitePersistence : IPersistence
     private bool _recovered;
     private bool _disposed;
     private Exception? _failure;
+    /// <summary>The last staged group's last commit (durable once <see cref="_syncedUpTo"/> reaches it).</summary>
     private Timestamp _latest;
-    private int _groupsSinceCheckpoint;
+
+    /// <summary>The journal (or the main file, at recovery) has every group up to here.</summary>
+    private Timestamp _syncedUpTo;
+    private int _commitsSinceCheckpoint;
     private int _commitsInMainTransaction;
 
-    /// <summary>The main file is durable up to here; journal rows up to here are deleted with the next group.</summary>
+    /// <summary>The main file is durable up to here; journal rows up to here are deleted with the next append.</summary>
     private Timestamp _durableInMain;
     private Timestamp _trimmedUpTo;
 
@@ -75,6 +93,7 @@ public sealed partial class SqlitePersistence : IPersistence
     public ValueTask<Timestamp> RecoverAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
+        lock (_journalGate)
         {
             Invariant.Assert(!_recovered);
             _recovered = true;
@@ -99,6 +118,7 @@ public sealed partial class SqlitePersistence : IPersistence
             }
 
             Invariant.Assert(_latest >= inMain);
+            _syncedUpTo = _latest;
             return ValueTask.FromResult(_latest);
         }
     }
@@ -128,7 +148,7 @@ public sealed partial class SqlitePersistence : IPersistence
         {
             Invariant.Assert(_recovered);
             Invariant.Assert(bound <= _latest);
-            if (_failure is not null || _disposed)
+            if (Volatile.Read(ref _failure) is not null || _disposed)
             {
                 return ValueTask.FromResult(0); // retention may still be running while the server shuts down
             }
@@ -140,7 +160,7 @@ public sealed partial class SqlitePersistence : IPersistence
             }
             catch (SqliteException e)
             {
-                _failure = e; // SQLite may have rolled the batch back: writes stop until recovery replays it
+                Fail(e); // SQLite may have rolled the batch back: writes stop until recovery replays it
                 throw new IOException($"SQLite failed while committing the main file: {e.Message}", e);
             }
 
@@ -155,9 +175,10 @@ public sealed partial class SqlitePersistence : IPersistence
     internal void CloseAbruptly()
     {
         lock (_gate)
+        lock (_journalGate)
         {
             Invariant.Assert(!_disposed);
-            _failure ??= new InvalidOperationException("closed abruptly");
+            Fail(new InvalidOperationException("closed abruptly"));
             _disposed = true;
             _sql.Dispose();
             _connection.Dispose(); // rolls back the main file's open transaction, as a crash loses it
@@ -170,13 +191,14 @@ public sealed partial class SqlitePersistence : IPersistence
     public ValueTask DisposeAsync()
     {
         lock (_gate)
+        lock (_journalGate)
         {
             if (_disposed)
             {
                 return ValueTask.CompletedTask;
             }
 
-            if (_recovered && _failure is null)
+            if (_recovered && Volatile.Read(ref _failure) is null)
             {
                 CommitMainLocked();
                 if (Checkpoint())

@@ -20,7 +20,7 @@ namespace Convex.Sim.Storage.Sqlite;
 /// into the main file's open transaction, then appended to the journal in a transaction of its
 /// own, whose commit is the group's one fsync: a page or two of sequential journal WAL instead of
 /// every randomly placed B-tree page the group dirtied (about 20 µs each, measured). The main
-/// file's transaction is committed every few dozen groups (no fsync), so a B-tree page that many
+/// file's transaction is committed every 2,048 commits (no fsync), so a B-tree page that many
 /// groups dirty is written to its WAL once per batch instead of once per group; it becomes durable
 /// at its checkpoints, after which the journal rows it covers are deleted. Recovery replays the
 /// journal rows newer than the main file's latest commit (a crash loses the open transaction and
