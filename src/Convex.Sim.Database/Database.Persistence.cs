@@ -60,4 +60,31 @@ public sealed partial class Database
     /// staging do not wait for the durability barrier (the contract allows them to overlap it).</summary>
     internal ValueTask SyncAsync(Timestamp upTo, CancellationToken cancellationToken) =>
         _persistence.SyncAsync(upTo, cancellationToken);
+
+    /// <summary>Starts persistence upkeep (<see cref="IPersistence.MaintainAsync"/>) in a work item of its own when it is
+    /// due and none is running; called after each published group. Outside the lock <c>_io</c>: the contract lets it
+    /// overlap every other call, and commits must not wait for it.</summary>
+    internal void MaintainIfDue()
+    {
+        if (!_persistence.MaintenanceDue || Interlocked.CompareExchange(ref _maintaining, 1, 0) != 0)
+        {
+            return;
+        }
+
+        _ = Runtime.SpawnBlocking("maintain", async cancellationToken =>
+        {
+            try
+            {
+                await _persistence.MaintainAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is ConvexException or IOException)
+            {
+                // Upkeep changes no content; the next group that finds it due tries again.
+            }
+            finally
+            {
+                Volatile.Write(ref _maintaining, 0);
+            }
+        }, CancellationToken.None);
+    }
 }

@@ -36,6 +36,9 @@ public sealed partial class Database
     private Timestamp _retentionBound;
     private Exception? _failure;
 
+    /// <summary>1 while a maintenance work item runs (<see cref="MaintainIfDue"/>).</summary>
+    private int _maintaining;
+
     private Database(
         IRuntime runtime, IPersistence persistence, DatabaseOptions options, Timestamp recovered, TableCatalog catalog,
         WriteLog writeLog)

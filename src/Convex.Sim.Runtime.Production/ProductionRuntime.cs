@@ -27,7 +27,12 @@ public sealed class ProductionRuntime : IRuntime
     public Buggify Buggify => Buggify.Disabled;
 
     public Task Spawn(string name, Func<CancellationToken, Task> work, CancellationToken cancellationToken) =>
-        Task.Run(() => work(cancellationToken), cancellationToken);
+        Task.Factory.StartNew(() => work(cancellationToken), cancellationToken,
+            TaskCreationOptions.DenyChildAttach | TaskCreationOptions.PreferFairness, TaskScheduler.Default).Unwrap();
+
+    public Task SpawnBlocking(string name, Func<CancellationToken, Task> work, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(() => work(cancellationToken), cancellationToken,
+            TaskCreationOptions.DenyChildAttach | TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
     /// <summary>The PRNG is shared by every thread of the process, so each draw takes a lock.</summary>
     private sealed class LockedRandom(IRandom inner, Lock gate) : IRandom

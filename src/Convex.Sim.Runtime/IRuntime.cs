@@ -25,6 +25,15 @@ public interface IRuntime
     /// </summary>
     Task Spawn(string name, Func<CancellationToken, Task> work, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Like <see cref="Spawn"/>, for work that blocks in system calls until its first incomplete await (the sync pump's
+    /// fsyncs, persistence upkeep): in production it gets a thread of its own, so that it never holds one of the
+    /// thread pool's few threads (on a small machine the pool then stalls every other work item until it notices and
+    /// adds threads, which takes up to a second). The simulator treats it as any other work.
+    /// </summary>
+    Task SpawnBlocking(string name, Func<CancellationToken, Task> work, CancellationToken cancellationToken) =>
+        Spawn(name, work, cancellationToken);
+
     /// <summary>Outgoing HTTP (actions' <c>fetch</c>). Runtimes without a network refuse every request.</summary>
     Network.IHttpFetcher Http => Network.NoNetwork.Instance;
 

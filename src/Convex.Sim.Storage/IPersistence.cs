@@ -55,6 +55,18 @@ public interface IPersistence : IAsyncDisposable
     /// </summary>
     ValueTask SyncAsync(Timestamp upTo, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+    /// <summary>True when <see cref="MaintainAsync"/> has work to do. Cheap and thread safe: the database polls it after
+    /// publishing each group. The default never has any.</summary>
+    bool MaintenanceDue => false;
+
+    /// <summary>
+    /// Upkeep that must not hold up commits: for SQLite, committing the main file's batch and checkpointing it, which
+    /// lets the commit journal be trimmed. The database runs it in a work item of its own, one call at a time and
+    /// outside its persistence lock, so it may overlap any other call; an implementation that reports maintenance due
+    /// must allow that. It changes no content: a failure leaves every synced group as it was (the next call retries).
+    /// </summary>
+    ValueTask MaintainAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     /// <summary>The latest version of <paramref name="id"/> with ts ≤ <paramref name="at"/>,
     /// or null if none exists or the latest is a deletion.</summary>
     ValueTask<StoredDocument?> GetAsync(DocumentId id, Timestamp at, CancellationToken cancellationToken);

@@ -240,13 +240,21 @@ internal static class DatabaseBenchmarks
         {
             for (var i = 0; stop.Elapsed < duration; i++)
             {
+                var t0 = Stopwatch.GetTimestamp();
                 var tx = database.BeginTransaction();
                 await tx.InsertAsync("kv", Row((w * 1_000_000) + i), default);
+                var t1 = Stopwatch.GetTimestamp();
                 await database.CommitAsync(tx, default);
+                var t2 = Stopwatch.GetTimestamp();
+                Interlocked.Add(ref _outside, t1 - t0);
+                Interlocked.Add(ref _inside, t2 - t1);
                 Interlocked.Increment(ref committed);
             }
         })).ToList();
         await Task.WhenAll(tasks);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  per commit: {Stopwatch.GetElapsedTime(0, _outside).TotalMicroseconds / committed:F0} us preparing, {Stopwatch.GetElapsedTime(0, _inside).TotalMicroseconds / committed:F0} us in CommitAsync"));
+        (_outside, _inside) = (0, 0);
         return committed / stop.Elapsed.TotalSeconds;
     }
 
@@ -312,6 +320,8 @@ internal static class DatabaseBenchmarks
         return quiet;
     }
 
+    private static long _outside;
+    private static long _inside;
     private static long _jitCompiled;
     private static long _jitSince;
     private static long _jitWarmStart;

@@ -15,6 +15,8 @@ internal sealed class TimingPersistence(IPersistence inner) : IPersistence
     private long _ticks;
     private long _syncTicks;
     private long _syncs;
+    private long _maintainTicks;
+    private long _maintains;
 
     public long Calls { get; private set; }
 
@@ -36,6 +38,8 @@ internal sealed class TimingPersistence(IPersistence inner) : IPersistence
         _ticks = 0;
         _syncTicks = 0;
         _syncs = 0;
+        _maintainTicks = 0;
+        _maintains = 0;
         Calls = 0;
         Reads = 0;
         Groups = 0;
@@ -75,6 +79,22 @@ internal sealed class TimingPersistence(IPersistence inner) : IPersistence
 
     /// <summary>Calls of <see cref="SyncAsync"/>: durability barriers (each covers every group staged before it).</summary>
     public long Syncs => Interlocked.Read(ref _syncs);
+
+    public bool MaintenanceDue => inner.MaintenanceDue;
+
+    /// <summary>Runs concurrently with the other calls, off the commit path.</summary>
+    public async ValueTask MaintainAsync(CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        await inner.MaintainAsync(cancellationToken);
+        Interlocked.Add(ref _maintainTicks, Stopwatch.GetTimestamp() - start);
+        Interlocked.Increment(ref _maintains);
+    }
+
+    /// <summary>Calls of <see cref="MaintainAsync"/> and the wall time in them.</summary>
+    public long Maintains => Interlocked.Read(ref _maintains);
+
+    public TimeSpan MaintainElapsed => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _maintainTicks));
 
     public async ValueTask<StoredDocument?> GetAsync(DocumentId id, Timestamp at, CancellationToken cancellationToken)
     {

@@ -11,13 +11,16 @@ namespace Convex.Sim.Storage.Tests;
 /// closes: the main file's open batch is lost, the journal keeps every acknowledged group) and clean
 /// closes at random points, checked before every close and after every reopen against <see cref="MemoryPersistence"/> fed the
 /// same acknowledged groups: the latest timestamp, every document at every commit timestamp, and the
-/// index at a sample of timestamps. Rounds are long enough to cross the main file's batch commit
-/// (<see cref="SqlitePersistence.MainCommitEveryCommits"/>) and the checkpoint
-/// (<see cref="SqlitePersistence.CheckpointEveryCommits"/>) inside one incarnation.
+/// index at a sample of timestamps. Small thresholds (a batch every <see cref="Batch"/> commits, a checkpoint every
+/// <see cref="CheckpointEvery"/>) so that each incarnation crosses both several times: with upkeep
+/// (<see cref="IPersistence.MaintainAsync"/>) at random points while it is due, or with none, so that the store's
+/// inline upkeep runs.
 /// </summary>
 public sealed class SqliteCrashFuzzTests : IDisposable
 {
     private const int Documents = 24;
+    private const int Batch = 16;
+    private const int CheckpointEvery = 40;
     private static readonly IndexId Index = new(1001);
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("convex-sim-sqlite-fuzz-");
 
@@ -26,9 +29,10 @@ public sealed class SqliteCrashFuzzTests : IDisposable
     public void Dispose() => _dir.Delete(recursive: true);
 
     [Theory]
-    [InlineData(1UL)]
-    [InlineData(2UL)]
-    public async Task Acknowledged_groups_survive_crashes_and_reads_match_the_model(ulong seed)
+    [InlineData(1UL, true)]
+    [InlineData(2UL, true)]
+    [InlineData(3UL, false)]
+    public async Task Acknowledged_groups_survive_crashes_and_reads_match_the_model(ulong seed, bool upkeep)
     {
         var random = new Prng(seed);
         var path = Path.Combine(_dir.FullName, $"fuzz-{seed}.sqlite");
@@ -37,16 +41,20 @@ public sealed class SqliteCrashFuzzTests : IDisposable
         var generator = new Generator(random.Fork("writes"));
         for (var round = 0; round < 5; round++)
         {
-            var store = new SqlitePersistence(path);
+            var store = new SqlitePersistence(path, Batch, CheckpointEvery);
             Assert.Equal(generator.Latest, await store.RecoverAsync(Ct));
             await AssertSameAsync(model, store, generator);
-            // One round in the middle writes past a checkpoint; the others stop at random points.
-            var groups = round == 2 ? SqlitePersistence.CheckpointEveryCommits + 40 : random.NextInt(1, 300);
+            // One round in the middle writes past the inline upkeep's checkpoint; the others stop at random points.
+            var groups = round == 2 ? CheckpointEvery * SqlitePersistence.InlineMaintenanceAfter : random.NextInt(1, 300);
             for (var g = 0; g < groups; g++)
             {
                 var group = generator.NextGroup(random.NextInt(1, 5));
                 await store.WriteAsync(group, Ct);
                 await model.WriteAsync(group, Ct);
+                if (upkeep && store.MaintenanceDue && random.Chance(1, 2))
+                {
+                    await store.MaintainAsync(Ct);
+                }
             }
 
             // Reads in the incarnation that wrote: its memories of versions are full, its batch is open.
@@ -64,7 +72,7 @@ public sealed class SqliteCrashFuzzTests : IDisposable
         await using var last = new SqlitePersistence(path);
         Assert.Equal(generator.Latest, await last.RecoverAsync(Ct));
         await AssertSameAsync(model, last, generator);
-        Assert.True(generator.Latest.Value > (ulong)SqlitePersistence.MainCommitEveryCommits);
+        Assert.True(generator.Latest.Value > (ulong)(CheckpointEvery * SqlitePersistence.InlineMaintenanceAfter));
     }
 
     private static async Task AssertSameAsync(MemoryPersistence model, SqlitePersistence store, Generator generator)

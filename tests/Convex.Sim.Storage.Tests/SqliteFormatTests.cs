@@ -38,7 +38,9 @@ public sealed class SqliteFormatTests : IDisposable
         await store.RecoverAsync(Ct);
         var batch = SqlitePersistence.MainCommitEveryCommits;
         var first = Enumerable.Range(1, batch).Select(n => Commit((ulong)n * 10, n)).ToList();
-        await store.WriteAsync(first, Ct); // one full batch: committed to the main file
+        await store.WriteAsync(first, Ct); // one full batch: upkeep commits it to the main file
+        Assert.True(store.MaintenanceDue);
+        await store.MaintainAsync(Ct);
         await store.WriteAsync([Commit((ulong)(batch + 1) * 10, batch + 1)], Ct);
         await store.WriteAsync(
             [Commit((ulong)(batch + 2) * 10, batch + 2), Commit((ulong)(batch + 3) * 10, batch + 3)], Ct);

@@ -11,7 +11,8 @@ namespace Convex.Sim.Database.Commit;
 /// starts, run back to back in one work item for as long as groups wait. So the next sync starts as soon as the
 /// previous one returns (not once a fresh work item gets a thread: on a busy thread pool that wait was a large part
 /// of each group's cycle), groups staged during one sync share the next, and the committer validates and stages
-/// meanwhile. After a failed sync every waiting group, and every group added later, is answered with
+/// meanwhile. That work item blocks in fsyncs, so it starts with <see cref="IRuntime.SpawnBlocking"/>. After
+/// publishing, it starts persistence upkeep if due (<see cref="Database.MaintainIfDue"/>). After a failed sync every waiting group, and every group added later, is answered with
 /// <see cref="CommitOutcomeUnknownException"/> (the contract fails them too) and the database stops.
 /// </summary>
 internal sealed class SyncPump(Database database, IRuntime runtime)
@@ -82,7 +83,7 @@ internal sealed class SyncPump(Database database, IRuntime runtime)
         }
         else if (start)
         {
-            _ = runtime.Spawn("sync", RunAsync, CancellationToken.None);
+            _ = runtime.SpawnBlocking("sync", RunAsync, CancellationToken.None);
         }
 
         return Task.CompletedTask;
@@ -155,6 +156,7 @@ internal sealed class SyncPump(Database database, IRuntime runtime)
         }
 
         Invariant.Assert(published > 0);
+        database.MaintainIfDue();
     }
 
     private void FailWaiting(CommitOutcomeUnknownException failure)

@@ -11,6 +11,7 @@ public sealed partial class SqlitePersistence
     {
         lock (_gate)
         {
+            ApplyPendingLocked();
             return ValueTask.FromResult(GetLocked(id, at));
         }
     }
@@ -27,10 +28,11 @@ public sealed partial class SqlitePersistence
         var rows = new List<IndexRow>();
         lock (_gate)
         {
+            ApplyPendingLocked();
             // Below the retention bound only SQLite answers, as before the memory existed; reads at the latest
-            // commit teach it (after a failed write, versions newer than the latest may be in the file).
+            // commit written into the file teach it (after a failed write, newer versions may be in the file).
             var memory = at < _prunedTo ? VersionMemory.Unused
-                : at >= _latest && Volatile.Read(ref _failure) is null ? VersionMemory.UsedAndTaught : VersionMemory.Used;
+                : at >= _applied && Volatile.Read(ref _failure) is null ? VersionMemory.UsedAndTaught : VersionMemory.Used;
             foreach (var (key, id, docTs) in SqliteIndexScan.LiveEntries(_sql, _newest, index, range, at, order, limit, memory))
             {
                 if (docTs < 0)

@@ -6,10 +6,11 @@ using Microsoft.Data.Sqlite;
 namespace Convex.Sim.Storage.Sqlite;
 
 /// <summary>
-/// The write path, in two steps that may overlap (<see cref="IPersistence.StageAsync"/>, <see cref="IPersistence.SyncAsync"/>):
-/// staging writes a group into the main file's open transaction and queues its journal record (under the main
-/// lock); syncing appends every queued record to the commit journal, whose commit is their durability point
-/// (under the journal lock, so reads and the next group's staging proceed during the fsync).
+/// The write path, in steps that may overlap (<see cref="IPersistence.StageAsync"/>, <see cref="IPersistence.SyncAsync"/>):
+/// staging queues a group's journal record and its rows, and writes the queued rows into the main file's open
+/// transaction if the main connection is free (else its next user does); syncing appends every queued record to the
+/// commit journal, whose commit is their durability point (under the journal lock, so reads and the next group's
+/// staging proceed during the fsync).
 /// </summary>
 public sealed partial class SqlitePersistence
 {
@@ -32,37 +33,79 @@ public sealed partial class SqlitePersistence
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Queues the group (its place in the write order is fixed here), then writes the queue into the main file unless
+    /// the main connection is busy: a batch commit or checkpoint in <see cref="MaintainAsync"/> must not hold up commits.
+    /// </summary>
     private void Stage(IReadOnlyList<CommitRecord> commits)
     {
         Invariant.Assert(commits.Count > 0);
-        var json = commits.Select(Json).ToArray(); // outside the lock: reads may proceed meanwhile
+        var json = commits.Select(Json).ToArray(); // outside the locks: reads may proceed meanwhile
         var record = LogRecordCodec.Encode(commits, json);
-        lock (_gate)
+        lock (_queueGate)
         {
             Invariant.Assert(_recovered);
             ThrowIfFailed();
+            Invariant.Assert(commits[0].Ts > _staged);
+            _staged = commits[^1].Ts;
+            _unsynced.Enqueue((_staged, record));
+            _pending.Enqueue(new PendingGroup(commits, json));
+        }
+
+        if (_gate.TryEnter())
+        {
             try
             {
-                StageLocked(commits, json, record);
+                ApplyPendingLocked();
             }
-            catch (SqliteException e)
+            finally
             {
-                Fail(e);
-                throw new IOException($"SQLite failed while writing a commit group: {e.Message}", e);
+                _gate.Exit();
             }
         }
     }
 
     /// <summary>
-    /// Writes a group into the main file's open transaction and queues its journal record. After a failure of the
-    /// main file the open transaction is never committed, so the main file only ever commits whole groups. It may
-    /// commit a group whose journal append is still to come (the batch commit, a checkpoint, pruning): if that
-    /// append then fails, the group's outcome was unknown anyway, and the group is there whole or not at all.
+    /// Writes every queued group into the main file's open transaction, oldest first; every user of the main connection
+    /// calls this first, so reads see every group staged before them. After a failure of the main file its open
+    /// transaction is never committed, so the main file only ever commits whole groups. It may commit a group whose
+    /// journal append is still to come (a batch commit, a checkpoint, pruning): if that append then fails, the group's
+    /// outcome was unknown anyway, and the group is there whole or not at all.
     /// </summary>
-    private void StageLocked(IReadOnlyList<CommitRecord> commits, byte[]?[][] json, byte[] record)
+    private void ApplyPendingLocked()
     {
-        var last = commits[^1].Ts;
-        Invariant.Assert(commits[0].Ts > _latest);
+        if (_mainFailed)
+        {
+            throw new IOException("The main SQLite file failed earlier; the store needs recovery (reopen it).");
+        }
+
+        PendingGroup[] groups;
+        lock (_queueGate)
+        {
+            if (_pending.Count == 0)
+            {
+                return;
+            }
+
+            groups = [.. _pending];
+            _pending.Clear();
+        }
+
+        OnMain("writing a commit group", () =>
+        {
+            foreach (var group in groups)
+            {
+                WriteGroupLocked(group);
+            }
+
+            MaintainInlineIfOverdueLocked();
+        });
+    }
+
+    private void WriteGroupLocked(PendingGroup group)
+    {
+        var commits = group.Commits;
+        Invariant.Assert(commits[0].Ts > _applied);
         if (!_sql.InOpenTransaction)
         {
             Invariant.Assert(_commitsInMainTransaction == 0);
@@ -72,34 +115,13 @@ public sealed partial class SqlitePersistence
         for (var i = 0; i < commits.Count; i++)
         {
             Invariant.Assert(i == 0 || commits[i].Ts > commits[i - 1].Ts);
-            _sql.WriteCommit(commits[i], json[i]);
+            _sql.WriteCommit(commits[i], group.Json[i]);
         }
 
-        lock (_unsyncedGate)
-        {
-            _unsynced.Enqueue((last, record));
-        }
-
-        _latest = last;
+        _applied = commits[^1].Ts;
         RememberGroup(commits);
-        _commitsInMainTransaction += commits.Count;
-        if (_commitsInMainTransaction >= MainCommitEveryCommits)
-        {
-            CommitMainLocked();
-        }
-
-        _commitsSinceCheckpoint += commits.Count;
-        if (_commitsSinceCheckpoint >= CheckpointEveryCommits)
-        {
-            CommitMainLocked();
-            if (Checkpoint())
-            {
-                lock (_unsyncedGate)
-                {
-                    _durableInMain = last;
-                }
-            }
-        }
+        Volatile.Write(ref _commitsInMainTransaction, _commitsInMainTransaction + commits.Count);
+        Volatile.Write(ref _commitsSinceCheckpoint, _commitsSinceCheckpoint + commits.Count);
     }
 
     /// <summary>
@@ -119,7 +141,7 @@ public sealed partial class SqlitePersistence
 
             List<(Timestamp LastTs, byte[] Record)> groups;
             Timestamp trimTo;
-            lock (_unsyncedGate)
+            lock (_queueGate)
             {
                 groups = [.. _unsynced];
                 _unsynced.Clear();
@@ -155,16 +177,20 @@ public sealed partial class SqlitePersistence
         }
     }
 
-    /// <summary>Commits the main file's open transaction, if any (no fsync: the journal has its groups).</summary>
-    private void CommitMainLocked()
+    /// <summary>Runs a change of the main file; a SQLite failure leaves its open transaction in an unknown state, so the
+    /// main connection serves nothing more and writes stop until recovery replays the journal.</summary>
+    private void OnMain(string what, Action change)
     {
-        if (_sql.InOpenTransaction)
+        try
         {
-            _sql.Commit();
+            change();
         }
-
-        _commitsInMainTransaction = 0;
-        Invariant.Assert(!_sql.InOpenTransaction);
+        catch (SqliteException e)
+        {
+            _mainFailed = true;
+            Fail(e);
+            throw new IOException($"SQLite failed while {what}: {e.Message}", e);
+        }
     }
 
     private void RememberGroup(IReadOnlyList<CommitRecord> commits)
@@ -182,20 +208,6 @@ public sealed partial class SqlitePersistence
         }
     }
 
-    /// <summary>Checkpoints the main file; true if it completed (everything committed is then durable there).</summary>
-    private bool Checkpoint()
-    {
-        _commitsSinceCheckpoint = 0;
-        using var command = _connection.CreateCommand();
-        command.CommandText = SqliteSchema.CheckpointMain;
-        using var reader = command.ExecuteReader();
-        Invariant.Assert(reader.Read());
-        var busy = reader.GetInt64(0);
-        var frames = reader.GetInt64(1);
-        var done = reader.GetInt64(2);
-        return busy == 0 && frames == done;
-    }
-
     /// <summary>The UTF-8 Convex JSON of a commit's documents (null for a deletion): encoded once, for the
     /// journal's record and the main file's rows.</summary>
     private static byte[]?[] Json(CommitRecord commit)
@@ -208,4 +220,7 @@ public sealed partial class SqlitePersistence
 
         return json;
     }
+
+    /// <summary>A staged group waiting to be written into the main file, with its documents' JSON.</summary>
+    private sealed record PendingGroup(IReadOnlyList<CommitRecord> Commits, byte[]?[][] Json);
 }

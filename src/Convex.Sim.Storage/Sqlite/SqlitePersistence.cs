@@ -10,24 +10,27 @@ namespace Convex.Sim.Storage.Sqlite;
 /// <summary>
 /// The default persistence: a main SQLite file (WAL, <c>synchronous=NORMAL</c>) with the
 /// multi-version tables, plus a commit journal (<see cref="CommitJournal"/>, WAL,
-/// <c>synchronous=FULL</c>) that makes each <see cref="WriteAsync"/> group durable with one fsync of a
-/// few sequential pages before it returns (group commit; see <see cref="SqliteSchema"/> for the format
-/// and why). The main file's writes go into a transaction that stays open across
-/// <see cref="MainCommitEveryCommits"/> commits; reads use the same connection, so they see them.
+/// <c>synchronous=FULL</c>) that makes groups durable with one fsync of a few sequential pages
+/// (group commit; see <see cref="SqliteSchema"/> for the format and why). A staged group is queued twice:
+/// its journal record for the next sync, and its rows for the main file, which whoever next holds the main
+/// connection writes into a transaction that stays open across about <see cref="MainCommitEveryCommits"/>
+/// commits (staging itself when the connection is free, else the next read or <see cref="MaintainAsync"/>).
+/// So staging never waits for the main file's batch commit or checkpoint, which
+/// <see cref="MaintainAsync"/> runs off the commit path. Reads use the main connection after writing
+/// every queued group into it, so they see every group staged before them.
 /// Values are stored as Convex JSON. Reads keep two bounded memories, both correct under MVCC: decoded
 /// document versions by (id, ts), which never change, and each document's newest version
 /// (<see cref="NewestVersions"/>), which spares index scans a B-tree seek per row. Thread safety: one
-/// lock guards the main connection, another the journal's, so that a sync's fsync overlaps reads and the
-/// next group's staging (<see cref="IPersistence.SyncAsync"/>); calls complete synchronously. After a
-/// failed write the outcome is unknown and the instance refuses further writes until a new instance
-/// recovers (the "fsyncgate" rule); the main file's open transaction is then never committed (recovery
-/// replays its groups from the journal).
+/// lock guards the main connection, another the journal's, a third the queues; calls complete
+/// synchronously. After a failed write the outcome is unknown and the instance refuses further writes (and,
+/// if the main connection failed, reads) until a new instance recovers (the "fsyncgate" rule); the main
+/// file's open transaction is then never committed (recovery replays its groups from the journal).
 /// </summary>
 public sealed partial class SqlitePersistence : IPersistence
 {
-    /// <summary>Commits staged between explicit checkpoints of the main file; a checkpoint makes the main file
-    /// durable up to that point, so the journal rows it covers can go. Counted in commits, not groups: the
-    /// committer's pipeline stages small groups (often one commit) that share one journal fsync.</summary>
+    /// <summary>Commits between checkpoints of the main file; a checkpoint makes the main file durable up to that
+    /// point, so the journal rows it covers can go. Counted in commits, not groups: the committer's pipeline stages
+    /// small groups (often one commit) that share one journal fsync.</summary>
     public const int CheckpointEveryCommits = 4096;
 
     /// <summary>Commits written into one main-file transaction before it is committed (without an fsync:
@@ -37,33 +40,56 @@ public sealed partial class SqlitePersistence : IPersistence
     /// groups so that a lone writer pays the batch's commit on fewer than 1% of its commits.</summary>
     public const int MainCommitEveryCommits = 2048;
 
+    /// <summary>When nobody runs <see cref="MaintainAsync"/> (a caller of <see cref="WriteAsync"/> alone), writing
+    /// into the main file commits the batch, and checkpoints, itself once this many times the thresholds have
+    /// passed, so that the open transaction and the journal stay bounded.</summary>
+    public const int InlineMaintenanceAfter = 4;
+
     /// <summary>Decoded document versions kept in memory. A version never changes once written, so
     /// the cache needs no invalidation; it is simply emptied when it grows past this size.</summary>
     public const int DecodedVersionsMax = 100_000;
 
-    /// <summary>Guards the main connection and everything but the journal: reads, staging, pruning.</summary>
+    /// <summary>Guards the main connection and everything written only through it: reads, writing queued groups,
+    /// batch commits, checkpoints, pruning. Order: <see cref="_gate"/>, then <see cref="_journalGate"/>, then
+    /// <see cref="_queueGate"/>.</summary>
     private readonly Lock _gate = new();
 
     /// <summary>Guards the journal connection, <see cref="_syncedUpTo"/> and <see cref="_trimmedUpTo"/>: held across
     /// a sync's fsync, which therefore blocks neither reads nor staging. Never taken inside <see cref="_gate"/>
-    /// except by recovery and closing, which take <see cref="_gate"/> first.</summary>
+    /// except by recovery and closing.</summary>
     private readonly Lock _journalGate = new();
 
-    /// <summary>Guards <see cref="_unsynced"/> and <see cref="_durableInMain"/>; innermost, held briefly.</summary>
-    private readonly Lock _unsyncedGate = new();
+    /// <summary>Guards the two queues, <see cref="_staged"/> and <see cref="_durableInMain"/>; innermost, held briefly.</summary>
+    private readonly Lock _queueGate = new();
 
     /// <summary>Staged groups' journal records, oldest first, not yet appended to the journal.</summary>
     private readonly Queue<(Timestamp LastTs, byte[] Record)> _unsynced = new();
+
+    /// <summary>Staged groups not yet written into the main file's open transaction, oldest first.</summary>
+    private readonly Queue<PendingGroup> _pending = new();
     private readonly SqliteConnection _connection;
     private readonly SqliteStatements _sql;
     private readonly CommitJournal _journal;
     private readonly Dictionary<(DocumentId Id, long Ts), ConvexObject> _decoded = [];
     private readonly NewestVersions _newest = new();
+    private readonly int _mainCommitEvery;
+    private readonly int _checkpointEvery;
     private bool _recovered;
     private bool _disposed;
     private Exception? _failure;
+
+    /// <summary>The main connection failed while writing: its open transaction may hold part of a group, so it
+    /// answers no more reads (guarded by <see cref="_gate"/>).</summary>
+    private bool _mainFailed;
+
     /// <summary>The last staged group's last commit (durable once <see cref="_syncedUpTo"/> reaches it).</summary>
-    private Timestamp _latest;
+    private Timestamp _staged;
+
+    /// <summary>The main connection has every group up to here (in its open transaction or committed).</summary>
+    private Timestamp _applied;
+
+    /// <summary>The main file's committed transactions have every group up to here.</summary>
+    private Timestamp _committedInMain;
 
     /// <summary>The journal (or the main file, at recovery) has every group up to here.</summary>
     private Timestamp _syncedUpTo;
@@ -79,7 +105,15 @@ public sealed partial class SqlitePersistence : IPersistence
     private Timestamp _prunedTo;
 
     public SqlitePersistence(string path)
+        : this(path, MainCommitEveryCommits, CheckpointEveryCommits)
     {
+    }
+
+    /// <summary>With other thresholds (tests cross them in fewer commits).</summary>
+    internal SqlitePersistence(string path, int mainCommitEvery, int checkpointEvery)
+    {
+        Invariant.Assert(mainCommitEvery > 0 && checkpointEvery > 0);
+        (_mainCommitEvery, _checkpointEvery) = (mainCommitEvery, checkpointEvery);
         _connection = SqliteSchema.Open(path);
         Execute(SqliteSchema.Pragmas);
         OpenFormat();
@@ -98,7 +132,7 @@ public sealed partial class SqlitePersistence : IPersistence
             Invariant.Assert(!_recovered);
             _recovered = true;
             var inMain = _sql.LatestCommit.ExecuteScalar() is long ts ? new Timestamp((ulong)ts) : Timestamp.Zero;
-            _latest = inMain;
+            _applied = inMain;
             var groups = _journal.GroupsAfter(inMain);
             if (groups.Count > 0)
             {
@@ -108,18 +142,23 @@ public sealed partial class SqlitePersistence : IPersistence
                     {
                         var record = LogRecordCodec.TryDecode(blob, 0) ?? throw new StorageFormatException(
                             $"The commit journal's group ending at {lastTs} fails its checksum; the data directory is damaged.");
-                        foreach (var commit in record.Commits.Where(c => c.Ts > _latest))
+                        foreach (var commit in record.Commits.Where(c => c.Ts > _applied))
                         {
                             _sql.WriteCommit(commit, Json(commit));
-                            _latest = commit.Ts;
+                            _applied = commit.Ts;
                         }
                     }
                 });
             }
 
-            Invariant.Assert(_latest >= inMain);
-            _syncedUpTo = _latest;
-            return ValueTask.FromResult(_latest);
+            Invariant.Assert(_applied >= inMain);
+            (_committedInMain, _syncedUpTo) = (_applied, _applied);
+            lock (_queueGate)
+            {
+                _staged = _applied;
+            }
+
+            return ValueTask.FromResult(_applied);
         }
     }
 
@@ -129,6 +168,7 @@ public sealed partial class SqlitePersistence : IPersistence
         List<CommitRecord> commits;
         lock (_gate)
         {
+            ApplyPendingLocked();
             commits = _sql.LoadCommits(after, upTo);
         }
 
@@ -147,22 +187,15 @@ public sealed partial class SqlitePersistence : IPersistence
         lock (_gate)
         {
             Invariant.Assert(_recovered);
-            Invariant.Assert(bound <= _latest);
             if (Volatile.Read(ref _failure) is not null || _disposed)
             {
                 return ValueTask.FromResult(0); // retention may still be running while the server shuts down
             }
 
             _prunedTo = Timestamp.Max2(_prunedTo, bound);
-            try
-            {
-                CommitMainLocked(); // pruning runs in a transaction of its own
-            }
-            catch (SqliteException e)
-            {
-                Fail(e); // SQLite may have rolled the batch back: writes stop until recovery replays it
-                throw new IOException($"SQLite failed while committing the main file: {e.Message}", e);
-            }
+            ApplyPendingLocked();
+            Invariant.Assert(bound <= _applied);
+            CommitMainLocked(); // pruning runs in a transaction of its own
 
             var removed = 0;
             _sql.InTransaction(() => removed = _sql.Prune(bound, limit));
@@ -200,8 +233,9 @@ public sealed partial class SqlitePersistence : IPersistence
 
             if (_recovered && Volatile.Read(ref _failure) is null)
             {
+                ApplyPendingLocked();
                 CommitMainLocked();
-                if (Checkpoint())
+                if (CheckpointLocked())
                 {
                     _journal.Clear();
                 }
