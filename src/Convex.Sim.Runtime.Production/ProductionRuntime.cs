@@ -4,7 +4,8 @@ using Convex.Sim.Core;
 namespace Convex.Sim.Runtime.Production;
 
 /// <summary>
-/// The real world behind <see cref="IRuntime"/>: the system clock, the thread pool, and a PRNG
+/// The real world behind <see cref="IRuntime"/>: the system clock, the thread pool (and a few threads of its own for
+/// blocking work, <see cref="BlockingWorkScheduler"/>), and a PRNG
 /// seeded from the operating system's cryptographic source (or from a given seed, for benchmarks and
 /// tests). Buggify never fires. Only composition roots, benchmarks and tests construct it.
 /// </summary>
@@ -32,7 +33,7 @@ public sealed class ProductionRuntime : IRuntime
 
     public Task SpawnBlocking(string name, Func<CancellationToken, Task> work, CancellationToken cancellationToken) =>
         Task.Factory.StartNew(() => work(cancellationToken), cancellationToken,
-            TaskCreationOptions.DenyChildAttach | TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+            TaskCreationOptions.DenyChildAttach, BlockingWorkScheduler.Shared).Unwrap();
 
     /// <summary>The PRNG is shared by every thread of the process, so each draw takes a lock.</summary>
     private sealed class LockedRandom(IRandom inner, Lock gate) : IRandom
