@@ -112,7 +112,7 @@ public sealed class CommitPipelineTests
     }
 
     /// <summary>Wraps a persistence; while held, every stage and sync waits at a gate the test reads from a channel.</summary>
-    private sealed class GatedPersistence(IPersistence inner) : IPersistence
+    private sealed class GatedPersistence(IPersistence inner) : ForwardingPersistence(inner), IPersistence
     {
         private readonly Lock _gate = new();
         private readonly Channel<Gate> _stages = Channel.CreateUnbounded<Gate>();
@@ -147,15 +147,10 @@ public sealed class CommitPipelineTests
             }
         }
 
-        public ValueTask<Timestamp> RecoverAsync(CancellationToken cancellationToken) => inner.RecoverAsync(cancellationToken);
-
-        public ValueTask WriteAsync(IReadOnlyList<CommitRecord> commits, CancellationToken cancellationToken) =>
-            inner.WriteAsync(commits, cancellationToken);
-
         public async ValueTask StageAsync(IReadOnlyList<CommitRecord> commits, CancellationToken cancellationToken)
         {
             await PassAsync(_stages, commits[^1].Ts);
-            await inner.WriteAsync(commits, cancellationToken); // readable only at published timestamps
+            await Inner.WriteAsync(commits, cancellationToken); // readable only at published timestamps
         }
 
         public async ValueTask SyncAsync(Timestamp upTo, CancellationToken cancellationToken)
@@ -163,20 +158,6 @@ public sealed class CommitPipelineTests
             await PassAsync(_syncs, upTo);
             LastReleasedSync = upTo;
         }
-
-        public ValueTask<StoredDocument?> GetAsync(DocumentId id, Timestamp at, CancellationToken cancellationToken) =>
-            inner.GetAsync(id, at, cancellationToken);
-
-        public ValueTask<IReadOnlyList<IndexRow>> ScanAsync(IndexId index, KeyRange range, Timestamp at, ScanOrder order,
-            int limit, CancellationToken cancellationToken) => inner.ScanAsync(index, range, at, order, limit, cancellationToken);
-
-        public IAsyncEnumerable<CommitRecord> LoadCommitsAsync(Timestamp after, Timestamp upTo, CancellationToken cancellationToken) =>
-            inner.LoadCommitsAsync(after, upTo, cancellationToken);
-
-        public ValueTask<int> PruneAsync(Timestamp bound, int limit, CancellationToken cancellationToken) =>
-            inner.PruneAsync(bound, limit, cancellationToken);
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
 
         private async Task PassAsync(Channel<Gate> channel, Timestamp ts)
         {

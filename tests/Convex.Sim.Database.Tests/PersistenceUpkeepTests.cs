@@ -1,5 +1,3 @@
-using Convex.Sim.Core;
-using Convex.Sim.Core.Ids;
 using Convex.Sim.Storage;
 using static Convex.Sim.Database.Tests.DatabaseFixture;
 
@@ -61,7 +59,7 @@ public sealed class PersistenceUpkeepTests
     }
 
     /// <summary>Reports upkeep due while told to; the first call waits until released and then fails.</summary>
-    private sealed class UpkeepPersistence(IPersistence inner) : IPersistence
+    private sealed class UpkeepPersistence(IPersistence inner) : ForwardingPersistence(inner), IPersistence
     {
         private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _calls;
@@ -94,24 +92,5 @@ public sealed class PersistenceUpkeepTests
                 Interlocked.Decrement(ref _running);
             }
         }
-
-        public ValueTask<Timestamp> RecoverAsync(CancellationToken cancellationToken) => inner.RecoverAsync(cancellationToken);
-
-        public ValueTask WriteAsync(IReadOnlyList<CommitRecord> commits, CancellationToken cancellationToken) =>
-            inner.WriteAsync(commits, cancellationToken);
-
-        public ValueTask<StoredDocument?> GetAsync(DocumentId id, Timestamp at, CancellationToken cancellationToken) =>
-            inner.GetAsync(id, at, cancellationToken);
-
-        public ValueTask<IReadOnlyList<IndexRow>> ScanAsync(IndexId index, KeyRange range, Timestamp at, ScanOrder order,
-            int limit, CancellationToken cancellationToken) => inner.ScanAsync(index, range, at, order, limit, cancellationToken);
-
-        public IAsyncEnumerable<CommitRecord> LoadCommitsAsync(Timestamp after, Timestamp upTo, CancellationToken cancellationToken) =>
-            inner.LoadCommitsAsync(after, upTo, cancellationToken);
-
-        public ValueTask<int> PruneAsync(Timestamp bound, int limit, CancellationToken cancellationToken) =>
-            inner.PruneAsync(bound, limit, cancellationToken);
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

@@ -141,27 +141,11 @@ public sealed class RulesAndRecoveryTests
     }
 
     /// <summary>Wraps a persistence and throws disk errors on writes while told to.</summary>
-    private sealed class FailingPersistence(IPersistence inner) : IPersistence
+    private sealed class FailingPersistence(IPersistence inner) : ForwardingPersistence(inner)
     {
         public bool FailWrites { get; set; }
 
-        public ValueTask<Timestamp> RecoverAsync(CancellationToken cancellationToken) => inner.RecoverAsync(cancellationToken);
-
-        public ValueTask WriteAsync(IReadOnlyList<CommitRecord> commits, CancellationToken cancellationToken) =>
-            FailWrites ? throw new DiskIOException("injected write failure") : inner.WriteAsync(commits, cancellationToken);
-
-        public ValueTask<StoredDocument?> GetAsync(DocumentId id, Timestamp at, CancellationToken cancellationToken) =>
-            inner.GetAsync(id, at, cancellationToken);
-
-        public ValueTask<IReadOnlyList<IndexRow>> ScanAsync(IndexId index, KeyRange range, Timestamp at, ScanOrder order,
-            int limit, CancellationToken cancellationToken) => inner.ScanAsync(index, range, at, order, limit, cancellationToken);
-
-        public IAsyncEnumerable<CommitRecord> LoadCommitsAsync(Timestamp after, Timestamp upTo, CancellationToken cancellationToken) =>
-            inner.LoadCommitsAsync(after, upTo, cancellationToken);
-
-        public ValueTask<int> PruneAsync(Timestamp bound, int limit, CancellationToken cancellationToken) =>
-            inner.PruneAsync(bound, limit, cancellationToken);
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
+        public override ValueTask WriteAsync(IReadOnlyList<CommitRecord> commits, CancellationToken cancellationToken) =>
+            FailWrites ? throw new DiskIOException("injected write failure") : base.WriteAsync(commits, cancellationToken);
     }
 }

@@ -47,8 +47,8 @@ public sealed class SqliteFormatTests : IDisposable
         store.CloseAbruptly();
 
         // The crash lost the main file's open transaction (the last two groups); the journal has them.
-        Assert.Equal(batch * 10L, Scalar(path, "SELECT MAX(ts) FROM commits"));
-        Assert.Equal(3L, Scalar(path + SqliteSchema.JournalSuffix, "SELECT COUNT(*) FROM groups"));
+        Assert.Equal(batch * 10L, SqliteFiles.Scalar(path, "SELECT MAX(ts) FROM commits"));
+        Assert.Equal(3L, SqliteFiles.Scalar(path + SqliteSchema.JournalSuffix, "SELECT COUNT(*) FROM groups"));
 
         var latest = new Timestamp((ulong)(batch + 3) * 10);
         await using var reopened = new SqlitePersistence(path);
@@ -58,7 +58,7 @@ public sealed class SqliteFormatTests : IDisposable
         var rows = await reopened.ScanAsync(Index, KeyRange.All, latest, ScanOrder.Ascending, batch + 10, Ct);
         Assert.Equal(Enumerable.Range(1, batch + 3),
             rows.Select(r => (int)((ConvexInt64)r.Document.Value["n"]!).Value));
-        Assert.Equal((batch + 3) * 10L, Scalar(path, "SELECT MAX(ts) FROM commits")); // replayed into the main file
+        Assert.Equal((batch + 3) * 10L, SqliteFiles.Scalar(path, "SELECT MAX(ts) FROM commits")); // replayed into the main file
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class SqliteFormatTests : IDisposable
         }
 
         Assert.Equal([new Timestamp(10)], commits.Select(c => c.Ts));
-        Assert.Equal(1L, Scalar(path + SqliteSchema.JournalSuffix, "SELECT COUNT(*) FROM groups")); // durable there
+        Assert.Equal(1L, SqliteFiles.Scalar(path + SqliteSchema.JournalSuffix, "SELECT COUNT(*) FROM groups")); // durable there
     }
 
     [Fact]
@@ -89,9 +89,9 @@ public sealed class SqliteFormatTests : IDisposable
         await store.WriteAsync([Commit(10, 1), Commit(20, 2)], Ct);
         await store.DisposeAsync();
 
-        Assert.Equal(20L, Scalar(path, "SELECT MAX(ts) FROM commits"));
-        Assert.Equal(0L, Scalar(path + SqliteSchema.JournalSuffix, "SELECT COUNT(*) FROM groups"));
-        Assert.Equal(2L, Scalar(path, "SELECT value FROM meta WHERE key = 'format_version'"));
+        Assert.Equal(20L, SqliteFiles.Scalar(path, "SELECT MAX(ts) FROM commits"));
+        Assert.Equal(0L, SqliteFiles.Scalar(path + SqliteSchema.JournalSuffix, "SELECT COUNT(*) FROM groups"));
+        Assert.Equal(2L, SqliteFiles.Scalar(path, "SELECT value FROM meta WHERE key = 'format_version'"));
     }
 
     [Fact]
@@ -136,14 +136,5 @@ public sealed class SqliteFormatTests : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    private static long Scalar(string path, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar() is long value ? value : -1;
     }
 }

@@ -32,11 +32,11 @@ public sealed class SqliteMaintenanceTests : IDisposable
         Assert.False(store.MaintenanceDue);
         await WriteAsync(store, Batch, Batch);
         Assert.True(store.MaintenanceDue);
-        Assert.Equal(-1L, Scalar(path, "SELECT MAX(ts) FROM commits")); // all in the open transaction
+        Assert.Equal(-1L, SqliteFiles.Scalar(path, "SELECT MAX(ts) FROM commits")); // all in the open transaction
 
         await store.MaintainAsync(Ct);
         Assert.False(store.MaintenanceDue);
-        Assert.Equal(Batch * 10L, Scalar(path, "SELECT MAX(ts) FROM commits")); // committed, seen by another connection
+        Assert.Equal(Batch * 10L, SqliteFiles.Scalar(path, "SELECT MAX(ts) FROM commits")); // committed, seen by another connection
         Assert.Equal((long)Batch, JournalRows(path)); // not checkpointed yet: the journal keeps every group
 
         await WriteAsync(store, Batch + 1, CheckpointEvery);
@@ -58,9 +58,9 @@ public sealed class SqliteMaintenanceTests : IDisposable
         await store.RecoverAsync(Ct);
         var inlineCommit = Batch * SqlitePersistence.InlineMaintenanceAfter;
         await WriteAsync(store, 1, inlineCommit - 1);
-        Assert.Equal(-1L, Scalar(path, "SELECT MAX(ts) FROM commits"));
+        Assert.Equal(-1L, SqliteFiles.Scalar(path, "SELECT MAX(ts) FROM commits"));
         await WriteAsync(store, inlineCommit, inlineCommit);
-        Assert.Equal(inlineCommit * 10L, Scalar(path, "SELECT MAX(ts) FROM commits"));
+        Assert.Equal(inlineCommit * 10L, SqliteFiles.Scalar(path, "SELECT MAX(ts) FROM commits"));
 
         var inlineCheckpoint = CheckpointEvery * SqlitePersistence.InlineMaintenanceAfter;
         await WriteAsync(store, inlineCommit + 1, inlineCheckpoint - 1);
@@ -208,7 +208,7 @@ public sealed class SqliteMaintenanceTests : IDisposable
         Assert.Equal(Enumerable.Range(1, last), rows.Select(r => (int)((ConvexInt64)r.Document.Value["n"]!).Value));
     }
 
-    private static long JournalRows(string path) => Scalar(path + SqliteSchema.JournalSuffix, "SELECT COUNT(*) FROM groups");
+    private static long JournalRows(string path) => SqliteFiles.Scalar(path + SqliteSchema.JournalSuffix, "SELECT COUNT(*) FROM groups");
 
     private static Timestamp Ts(ulong t) => new(t);
 
@@ -221,13 +221,4 @@ public sealed class SqliteMaintenanceTests : IDisposable
 
     private static CommitRecord Commit(ulong ts, int n) =>
         new(Ts(ts), [new DocumentWrite(Id(n), Doc(n))], [new IndexWrite(Index, Key(n), Id(n))]);
-
-    private static long Scalar(string path, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar() is long value ? value : -1;
-    }
 }

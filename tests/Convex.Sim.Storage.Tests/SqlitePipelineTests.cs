@@ -32,7 +32,7 @@ public sealed class SqlitePipelineTests : IDisposable
         Assert.Equal(Doc(5), (await store.GetAsync(Id(5), Ts(50), Ct))!.Value); // staged rows are readable
         store.CloseAbruptly();
 
-        Assert.Equal(2L, Scalar(path + SqliteSchema.JournalSuffix, "SELECT COUNT(*) FROM groups"));
+        Assert.Equal(2L, SqliteFiles.Scalar(path + SqliteSchema.JournalSuffix, "SELECT COUNT(*) FROM groups"));
         await using var reopened = new SqlitePersistence(path);
         Assert.Equal(Ts(30), await reopened.RecoverAsync(Ct));
         foreach (var n in new[] { 1, 2, 3 })
@@ -86,13 +86,4 @@ public sealed class SqlitePipelineTests : IDisposable
     private static ConvexObject Doc(int n) => ConvexObject.Empty.With("n", new ConvexInt64(n));
 
     private static CommitRecord Commit(ulong ts, int n) => new(Ts(ts), [new DocumentWrite(Id(n), Doc(n))], []);
-
-    private static long Scalar(string path, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar() is long value ? value : -1;
-    }
 }
