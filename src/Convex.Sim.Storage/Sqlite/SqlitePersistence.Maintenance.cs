@@ -12,9 +12,7 @@ namespace Convex.Sim.Storage.Sqlite;
 /// </summary>
 public sealed partial class SqlitePersistence
 {
-    public bool MaintenanceDue =>
-        Volatile.Read(ref _commitsInMainTransaction) >= _mainCommitEvery
-        || Volatile.Read(ref _commitsSinceCheckpoint) >= _checkpointEvery;
+    public bool MaintenanceDue => BatchDue(1) || CheckpointDue(1);
 
     public ValueTask MaintainAsync(CancellationToken cancellationToken)
     {
@@ -26,17 +24,7 @@ public sealed partial class SqlitePersistence
             }
 
             ApplyPendingLocked();
-            var checkpoint = _commitsSinceCheckpoint >= _checkpointEvery;
-            if (checkpoint || _commitsInMainTransaction >= _mainCommitEvery)
-            {
-                CommitMainLocked();
-            }
-
-            if (checkpoint)
-            {
-                CheckpointLocked();
-            }
-
+            UpkeepLocked(1);
             ApplyPendingLocked(); // groups staged meanwhile: written here rather than by the committer
         }
 
@@ -44,18 +32,27 @@ public sealed partial class SqlitePersistence
     }
 
     /// <summary>For a caller that never runs <see cref="MaintainAsync"/>: the same upkeep, inline, once it is far overdue.</summary>
-    private void MaintainInlineIfOverdueLocked()
+    private void MaintainInlineIfOverdueLocked() => UpkeepLocked(InlineMaintenanceAfter);
+
+    /// <summary>Commits the batch, and checkpoints, once <paramref name="overdue"/> times their thresholds have passed
+    /// (a checkpoint first commits the batch, so that it covers every group written so far).</summary>
+    private void UpkeepLocked(int overdue)
     {
-        if (_commitsSinceCheckpoint >= _checkpointEvery * InlineMaintenanceAfter)
+        var checkpoint = CheckpointDue(overdue);
+        if (checkpoint || BatchDue(overdue))
         {
             CommitMainLocked();
+        }
+
+        if (checkpoint)
+        {
             CheckpointLocked();
         }
-        else if (_commitsInMainTransaction >= _mainCommitEvery * InlineMaintenanceAfter)
-        {
-            CommitMainLocked();
-        }
     }
+
+    private bool BatchDue(int overdue) => Volatile.Read(ref _commitsInMainTransaction) >= _mainCommitEvery * overdue;
+
+    private bool CheckpointDue(int overdue) => Volatile.Read(ref _commitsSinceCheckpoint) >= _checkpointEvery * overdue;
 
     /// <summary>Commits the main file's open transaction, if any (no fsync: the journal has its groups).</summary>
     private void CommitMainLocked() => OnMain("committing the main file's batch", () =>
